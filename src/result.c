@@ -1,0 +1,162 @@
+/* result.c - see result.h. */
+#include "result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct bh_results {
+    bh_arena **arenas;       /* [0] is ours; moved-in lists add theirs */
+    size_t narenas;
+    bh_result *v;
+    size_t n, cap;
+};
+
+static const char *const status_names[ST_COUNT] = {"COMPLIANT", "INCOMPLIANT",
+                                                   "INAPPLICABLE", "UNDETERMINED"};
+static const char *const severity_names[SEV_COUNT] = {"low", "medium", "high", "critical"};
+
+const char *status_name(bh_status s) { return (unsigned)s < ST_COUNT ? status_names[s] : "?"; }
+const char *severity_name(bh_severity s)
+{
+    return (unsigned)s < SEV_COUNT ? severity_names[s] : "?";
+}
+
+bool status_parse(const char *s, bh_status *out)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        if (strcmp(s, status_names[i]) == 0) {
+            *out = (bh_status)i;
+            return true;
+        }
+    return false;
+}
+
+bool severity_parse(const char *s, bh_severity *out)
+{
+    for (int i = 0; i < SEV_COUNT; i++)
+        if (strcmp(s, severity_names[i]) == 0) {
+            *out = (bh_severity)i;
+            return true;
+        }
+    return false;
+}
+
+bh_results *results_new(void)
+{
+    bh_results *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->arenas = malloc(sizeof *r->arenas);
+    bh_arena *a = arena_new();
+    if (!r->arenas || !a) {
+        free(r->arenas);
+        arena_free(a);
+        free(r);
+        return NULL;
+    }
+    r->arenas[0] = a;
+    r->narenas = 1;
+    return r;
+}
+
+void results_free(bh_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->narenas; i++)
+        arena_free(r->arenas[i]);
+    free(r->arenas);
+    free(r->v);
+    free(r);
+}
+
+bh_arena *results_arena(bh_results *r) { return r->arenas[0]; }
+
+bh_result *results_push(bh_results *r)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        bh_result *v = realloc(r->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        r->v = v;
+        r->cap = cap;
+    }
+    bh_result *res = &r->v[r->n++];
+    memset(res, 0, sizeof *res);
+    res->remediation = "";
+    return res;
+}
+
+size_t results_len(const bh_results *r) { return r->n; }
+const bh_result *results_at(const bh_results *r, size_t i) { return i < r->n ? &r->v[i] : NULL; }
+
+bh_loc results_loc(bh_results *r, bh_span at)
+{
+    bh_loc l = {"", {0, 0}, {0, 0}};
+    if (!at.src)
+        return l;
+    const char *f = arena_strdup(r->arenas[0], source_path(at.src));
+    l.file = f ? f : "";
+    l.pos = source_pos(at.src, at.start);
+    l.end = source_pos(at.src, at.end);
+    return l;
+}
+
+bool results_move(bh_results *dst, bh_results *src)
+{
+    if (src->n) {
+        if (dst->cap - dst->n < src->n) {
+            size_t cap = dst->n + src->n;
+            bh_result *v = realloc(dst->v, cap * sizeof *v);
+            if (!v)
+                return false;
+            dst->v = v;
+            dst->cap = cap;
+        }
+        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+        dst->n += src->n;
+        src->n = 0;
+    }
+    /* the strings stay where they are: adopt src's arenas, give it a new one */
+    bh_arena *fresh = arena_new();
+    bh_arena **v = realloc(dst->arenas, (dst->narenas + src->narenas) * sizeof *v);
+    if (!fresh || !v) {
+        arena_free(fresh);
+        if (v)
+            dst->arenas = v;
+        return false;
+    }
+    dst->arenas = v;
+    memcpy(dst->arenas + dst->narenas, src->arenas, src->narenas * sizeof *v);
+    dst->narenas += src->narenas;
+    src->arenas[0] = fresh;
+    src->narenas = 1;
+    return true;
+}
+
+static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+
+static int cmp_result(const void *pa, const void *pb)
+{
+    const bh_result *a = pa, *b = pb;
+    int c = cmp_str(a->loc.file, b->loc.file);
+    if (c) return c;
+    if (a->loc.pos.line != b->loc.pos.line) return a->loc.pos.line < b->loc.pos.line ? -1 : 1;
+    if (a->loc.pos.col != b->loc.pos.col) return a->loc.pos.col < b->loc.pos.col ? -1 : 1;
+    if ((c = cmp_str(a->policy, b->policy))) return c;
+    return cmp_str(a->object, b->object);
+}
+
+void results_sort(bh_results *r)
+{
+    if (r->n > 1)
+        qsort(r->v, r->n, sizeof *r->v, cmp_result);
+}
+
+void results_count(const bh_results *r, size_t counts[ST_COUNT])
+{
+    memset(counts, 0, ST_COUNT * sizeof *counts);
+    for (size_t i = 0; i < r->n; i++)
+        counts[r->v[i].status]++;
+}

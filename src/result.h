@@ -1,0 +1,98 @@
+/*
+ * result.h - verdicts: one bh_result per (policy, object) evaluation.
+ *
+ * Results are self-contained (paths, positions, messages and the source
+ * line under the deciding span are copied into the list's own arena) so
+ * they outlive the per-file arenas and sources they were computed from.
+ * A list keeps insertion order; results_sort() gives the report order.
+ */
+#ifndef BH_RESULT_H
+#define BH_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef enum bh_status {
+    ST_COMPLIANT,
+    ST_INCOMPLIANT,
+    ST_INAPPLICABLE,
+    ST_UNDETERMINED
+} bh_status;
+#define ST_COUNT 4
+
+typedef enum bh_severity { SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL } bh_severity;
+#define SEV_COUNT 4
+
+const char *status_name(bh_status s);      /* "COMPLIANT", ... */
+bool status_parse(const char *s, bh_status *out);
+const char *severity_name(bh_severity s);  /* "low", ... */
+bool severity_parse(const char *s, bh_severity *out);
+
+/* A place, computed from a span when the result was recorded. */
+typedef struct bh_loc {
+    const char *file;        /* "" when unknown */
+    bh_pos pos, end;
+} bh_loc;
+
+typedef struct bh_trace_entry {
+    bh_loc loc;
+    const char *note;
+} bh_trace_entry;
+
+/* The verdict on one item of a related list (a container). */
+typedef struct bh_related {
+    const char *list;        /* "containerDefinitions" */
+    const char *name;        /* the item's name, or its index */
+    bh_status status;
+    const char *message;
+    bh_loc loc;
+} bh_related;
+
+typedef struct bh_result {
+    const char *policy;      /* policy id */
+    bh_status status;
+    bh_severity severity;
+    bh_loc loc;              /* the deciding value */
+    const char *line_text;   /* the source line at loc.pos, for excerpts */
+    const char *object;      /* object name */
+    const char *object_type;
+    const char *message;
+    const char *remediation; /* "" when none */
+    bh_trace_entry *trace;
+    size_t ntrace;
+    bh_related *related;
+    size_t nrelated;
+} bh_result;
+
+typedef struct bh_results bh_results;
+
+bh_results *results_new(void);
+void results_free(bh_results *r);
+
+/* The arena that owns every string of the list's results. */
+bh_arena *results_arena(bh_results *r);
+
+/* A new zeroed result at the end of the list; NULL on exhaustion.  Fill
+ * its fields with strings from results_arena() (or static strings). */
+bh_result *results_push(bh_results *r);
+
+size_t results_len(const bh_results *r);
+const bh_result *results_at(const bh_results *r, size_t i);
+
+/* A location from a span (file, start and end positions), copied into r. */
+bh_loc results_loc(bh_results *r, bh_span at);
+
+/* Move every result of src to the end of dst (src becomes empty but stays
+ * valid; its strings move too). */
+bool results_move(bh_results *dst, bh_results *src);
+
+/* Sort into report order: file, line, column, policy, object. */
+void results_sort(bh_results *r);
+
+/* Counts per status. */
+void results_count(const bh_results *r, size_t counts[ST_COUNT]);
+
+#endif
