@@ -389,6 +389,12 @@ static bool parse_yaml_float(const char *s, size_t len, double *out)
     char buf[80];
     if (len == 0 || len >= sizeof buf)
         return false;
+    size_t sign = (s[0] == '+' || s[0] == '-');
+    static const char *const inf[] = {".inf", ".Inf", ".INF", NULL};
+    if (in_list(s + sign, len - sign, inf)) {
+        *out = s[0] == '-' ? -INFINITY : INFINITY;
+        return true;
+    }
     size_t k = 0;
     bool digit = false;
     for (size_t i = 0; i < len; i++) {
@@ -402,14 +408,8 @@ static bool parse_yaml_float(const char *s, size_t len, double *out)
         buf[k++] = c;
     }
     buf[k] = '\0';
-    if (!digit) {
-        const char *t = buf + (buf[0] == '+' || buf[0] == '-');
-        if (strcmp(t, ".inf") == 0 || strcmp(t, ".Inf") == 0 || strcmp(t, ".INF") == 0) {
-            *out = buf[0] == '-' ? -INFINITY : INFINITY;
-            return true;
-        }
+    if (!digit)
         return false;
-    }
     char *end;
     *out = strtod(buf, &end);
     return *end == '\0';

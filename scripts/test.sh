@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Quick start, part 2: set up and run the whole test suite, twice: a
+# release build with -Werror, then an AddressSanitizer + UBSan build.
+# BH_FAST=1 skips the sanitizer pass (for a quick local loop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/setup.sh build -DBH_WERROR=ON
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+if [ "${BH_FAST:-0}" != 1 ]; then
+  scripts/setup.sh build-asan -DBH_WERROR=ON -DBH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+fi

@@ -1,0 +1,575 @@
+/*
+ * main.c - the bulkhead command line.  The only module that prints.
+ *
+ * Subcommands and their options are declarative tables with the help text
+ * beside each entry; `--help` and the man page are generated from them.
+ * Exit codes (docs/cli.md): 0 nothing incompliant, 1 some result
+ * INCOMPLIANT, 2 usage or configuration error, 3 an input could not be
+ * parsed (1 wins over 3).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "policy.h"
+#include "policytest.h"
+#include "report.h"
+#include "scan.h"
+
+enum { EXIT_CLEAN = 0, EXIT_INCOMPLIANT = 1, EXIT_USAGE = 2, EXIT_PARSE = 3 };
+
+/* ---- options ------------------------------------------------------------ */
+
+enum opt_id {
+    OPT_HELP = 1, OPT_FORMAT, OPT_OUTPUT, OPT_EXCLUDE, OPT_FOLLOW, OPT_MAX_SIZE, OPT_POLICIES,
+    OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR
+};
+
+typedef struct opt_def {
+    const char *name;      /* long name, without "--" */
+    char short_name;       /* 0: none */
+    const char *metavar;   /* NULL: a flag without a value */
+    enum opt_id id;
+    const char *help;
+} opt_def;
+
+#define OPT_END {NULL, 0, NULL, 0, NULL}
+
+static const opt_def help_opt[] = {{"help", 'h', NULL, OPT_HELP, "show this help"}, OPT_END};
+
+static const opt_def catalog_opts[] = {
+    {"policies", 0, "DIR", OPT_POLICIES, "also load the policy folders below DIR (repeatable)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    OPT_END,
+};
+
+static const opt_def scan_opts[] = {
+    {"format", 'f', "FORMAT", OPT_FORMAT, "report format: text (default) or json"},
+    {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE instead of standard output"},
+    {"all", 'a', NULL, OPT_ALL, "text: also list COMPLIANT and INAPPLICABLE results"},
+    {"exclude", 'e', "GLOB", OPT_EXCLUDE, "skip paths matching GLOB (repeatable)"},
+    {"follow-symlinks", 0, NULL, OPT_FOLLOW, "follow symbolic links (loops are detected)"},
+    {"max-file-size", 0, "BYTES", OPT_MAX_SIZE, "skip larger files with an error (default 256 MiB)"},
+    {"policies", 0, "DIR", OPT_POLICIES, "also load the policy folders below DIR (repeatable)"},
+    {"policy", 'p', "ID", OPT_POLICY, "evaluate only this policy (repeatable)"},
+    {"skip-policy", 's', "ID", OPT_SKIP_POLICY, "do not evaluate this policy (repeatable)"},
+    {"jobs", 'j', "N", OPT_JOBS, "worker threads (default: online cores)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    OPT_END,
+};
+
+static const opt_def new_opts[] = {
+    {"input", 'i', "TYPE", OPT_INPUT, "object type the policy reads (default aws/ecs/task-definition)"},
+    {"dir", 'd', "DIR", OPT_DIR, "policies directory to create it in (default: policies)"},
+    {"help", 'h', NULL, OPT_HELP, "show this help"},
+    OPT_END,
+};
+
+/* Everything the options of any subcommand can set. */
+typedef struct cli {
+    const char *format, *output, *input_type, *dir;
+    const char **excludes, **policy_dirs, **only, **skip, **args;
+    size_t nexcludes, npolicy_dirs, nonly, nskip, nargs;
+    bool follow, all, help;
+    size_t max_file_size;
+    int jobs;
+} cli;
+
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("bulkhead: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'bulkhead --help'.\n", stderr);
+}
+
+static bool push(const char ***v, size_t *n, const char *s)
+{
+    const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return false;
+    nv[(*n)++] = s;
+    *v = nv;
+    return true;
+}
+
+static bool set_number(const char *name, const char *val, long long min, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(val, &end, 10);
+    if (errno || *end || end == val || v < min) {
+        fprintf(stderr, "bulkhead: option '--%s' needs a number of at least %lld, not '%s'\n",
+                name, min, val);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool apply(cli *c, const opt_def *o, const char *val)
+{
+    long long num;
+    switch (o->id) {
+    case OPT_HELP: c->help = true; return true;
+    case OPT_FORMAT: c->format = val; return true;
+    case OPT_OUTPUT: c->output = val; return true;
+    case OPT_ALL: c->all = true; return true;
+    case OPT_FOLLOW: c->follow = true; return true;
+    case OPT_INPUT: c->input_type = val; return true;
+    case OPT_DIR: c->dir = val; return true;
+    case OPT_EXCLUDE: return push(&c->excludes, &c->nexcludes, val);
+    case OPT_POLICIES: return push(&c->policy_dirs, &c->npolicy_dirs, val);
+    case OPT_POLICY: return push(&c->only, &c->nonly, val);
+    case OPT_SKIP_POLICY: return push(&c->skip, &c->nskip, val);
+    case OPT_MAX_SIZE:
+        if (!set_number(o->name, val, 1, &num))
+            return false;
+        c->max_file_size = (size_t)num;
+        return true;
+    case OPT_JOBS:
+        if (!set_number(o->name, val, 0, &num) || num > 1024)
+            return false;
+        c->jobs = (int)num;
+        return true;
+    }
+    return false;
+}
+
+/* getopt_long-like parsing against a table: --name=value, --name value,
+ * -x value, -xvalue; "--" ends options.  false on a usage error. */
+static bool parse_options(cli *c, const opt_def *opts, int argc, char **argv)
+{
+    bool only_args = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_args || a[0] != '-' || a[1] == '\0') {
+            if (!push(&c->args, &c->nargs, a))
+                return false;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        const opt_def *o = NULL;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            for (const opt_def *p = opts; p->name; p++)
+                if (strlen(p->name) == len && strncmp(p->name, name, len) == 0)
+                    o = p;
+            if (!o) {
+                usage_error("unknown option '%s'", a);
+                return false;
+            }
+            if (eq && !o->metavar) {
+                usage_error("option '--%s' takes no value", o->name);
+                return false;
+            }
+            val = eq ? eq + 1 : NULL;
+        } else {
+            for (const opt_def *p = opts; p->name; p++)
+                if (p->short_name == a[1])
+                    o = p;
+            if (!o) {
+                usage_error("unknown option '%s'", a);
+                return false;
+            }
+            if (a[2] && o->metavar)
+                val = a + 2;
+            else if (a[2]) {
+                usage_error("option '%s' takes no value", a);
+                return false;
+            }
+        }
+        if (o->metavar && !val) {
+            if (i + 1 >= argc) {
+                usage_error("option '--%s' needs a value", o->name);
+                return false;
+            }
+            val = argv[++i];
+        }
+        if (!apply(c, o, val))
+            return false;
+    }
+    return true;
+}
+
+static void cli_release(cli *c)
+{
+    free(c->excludes);
+    free(c->policy_dirs);
+    free(c->only);
+    free(c->skip);
+    free(c->args);
+}
+
+/* ---- subcommands ---------------------------------------------------------- */
+
+typedef int (*cmd_fn)(cli *c);
+
+typedef struct cmd_def {
+    const char *name;
+    const char *args;      /* usage after the name */
+    const opt_def *opts;
+    cmd_fn run;
+    const char *summary;
+} cmd_def;
+
+static void print_options(FILE *out, const opt_def *opts)
+{
+    for (const opt_def *o = opts; o->name; o++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+                 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+                 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(out, "  %-28s %s\n", o->short_name ? left : left + 2, o->help);
+    }
+}
+
+static void print_diags(const bh_diags *d)
+{
+    static const char *const names[] = {"error", "warning", "note"};
+    for (size_t i = 0; i < diags_count(d); i++) {
+        const bh_diag *g = diags_get(d, i);
+        if (g->pos.line)
+            fprintf(stderr, "%s:%u:%u: %s: %s\n", g->file, g->pos.line, g->pos.col,
+                    names[g->level], g->message);
+        else
+            fprintf(stderr, "%s%s%s: %s\n", g->file, *g->file ? ": " : "", names[g->level],
+                    g->message);
+        if (g->ctx_file && g->ctx_pos.line)
+            fprintf(stderr, "%s:%u:%u: note: %s\n", g->ctx_file, g->ctx_pos.line, g->ctx_pos.col,
+                    g->ctx_note);
+    }
+}
+
+/* The built-in catalog plus --policies folders.  *config_errors is set
+ * when a user policy was refused (it is reported, the rest loads). */
+static bh_catalog *load_catalog(const cli *c, bool *config_errors)
+{
+    bh_catalog *cat = catalog_new();
+    bh_diags *d = diags_new();
+    if (!cat || !d) {
+        fputs("bulkhead: out of memory\n", stderr);
+        catalog_free(cat);
+        diags_free(d);
+        return NULL;
+    }
+    catalog_load_files(cat, bh_builtin_files, bh_builtin_nfiles, d);
+    for (size_t i = 0; i < c->npolicy_dirs; i++)
+        catalog_load_dir(cat, c->policy_dirs[i], NULL, d);
+    *config_errors = diags_count_level(d, DIAG_ERROR) > 0;
+    print_diags(d);
+    diags_free(d);
+    return cat;
+}
+
+static int cmd_scan(cli *c)
+{
+    bool format_json = false;
+    if (c->format && strcmp(c->format, "json") == 0)
+        format_json = true;
+    else if (c->format && strcmp(c->format, "text") != 0) {
+        usage_error("unknown format '%s' (expected text or json)", c->format);
+        return EXIT_USAGE;
+    }
+    bool config_errors = false;
+    bh_catalog *cat = load_catalog(c, &config_errors);
+    if (!cat)
+        return EXIT_USAGE;
+    bh_diags *d = diags_new();
+    if (!catalog_select(cat, c->only, c->nonly, c->skip, c->nskip, d)) {
+        print_diags(d);
+        diags_free(d);
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    diags_free(d);
+
+    bh_scan_opts so = {0};
+    so.discover.excludes = c->excludes;
+    so.discover.nexcludes = c->nexcludes;
+    so.discover.follow_symlinks = c->follow;
+    so.discover.max_file_size = c->max_file_size;
+    so.jobs = c->jobs;
+    bh_scan *s = scan_new(cat, &so);
+    if (!s) {
+        fputs("bulkhead: out of memory\n", stderr);
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    static const char *const dot[] = {"."};
+    scan_paths(s, c->nargs ? c->args : dot, c->nargs ? c->nargs : 1);
+    scan_finish(s);
+
+    FILE *out = stdout;
+    if (c->output && !(out = fopen(c->output, "w"))) {
+        fprintf(stderr, "bulkhead: cannot write '%s': %s\n", c->output, strerror(errno));
+        scan_free(s);
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    report_input in = {scan_results(s), scan_diags(s), scan_nfiles(s), c->all};
+    bool ok = format_json ? report_json(out, &in) : report_text(out, &in);
+    if (out != stdout)
+        ok = (fclose(out) == 0) && ok;
+    else
+        ok = (fflush(out) == 0) && ok;
+    if (!ok)
+        fprintf(stderr, "bulkhead: error writing the report\n");
+
+    size_t counts[ST_COUNT];
+    results_count(scan_results(s), counts);
+    int rc = EXIT_CLEAN;
+    if (counts[ST_INCOMPLIANT])
+        rc = EXIT_INCOMPLIANT;
+    else if (config_errors || !ok)
+        rc = EXIT_USAGE;
+    else if (diags_count_level(scan_diags(s), DIAG_ERROR))
+        rc = EXIT_PARSE;
+    scan_free(s);
+    catalog_free(cat);
+    return rc;
+}
+
+static int cmd_policies_list(cli *c)
+{
+    bool config_errors = false;
+    bh_catalog *cat = load_catalog(c, &config_errors);
+    if (!cat)
+        return EXIT_USAGE;
+    for (size_t i = 0; i < catalog_len(cat); i++) {
+        const bh_policy *p = catalog_at(cat, i);
+        printf("%-56s %-8s %s\n", policy_id(p), severity_name(policy_severity(p)),
+               policy_name(p));
+    }
+    catalog_free(cat);
+    return config_errors ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+static void print_indented(const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        printf("%s%.*s\n", len ? "  " : "", (int)len, p);
+        p += len + (nl != NULL);
+    }
+}
+
+static int cmd_policies_show(cli *c)
+{
+    if (c->nargs != 1) {
+        usage_error("%s", "'policies show' takes one policy id");
+        return EXIT_USAGE;
+    }
+    bool config_errors = false;
+    bh_catalog *cat = load_catalog(c, &config_errors);
+    if (!cat)
+        return EXIT_USAGE;
+    const bh_policy *p = catalog_find(cat, c->args[0]);
+    if (!p) {
+        fprintf(stderr, "bulkhead: no policy '%s' (see 'bulkhead policies list')\n", c->args[0]);
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    printf("%s\n  %s\n\n", policy_id(p), policy_name(p));
+    printf("input:       %s\nseverity:    %s\n", policy_input(p), severity_name(policy_severity(p)));
+    printf("categories: ");
+    for (size_t i = 0; i < policy_ncategories(p); i++)
+        printf(" %s", policy_category(p, i));
+    printf("\ntags:       ");
+    for (size_t i = 0; i < policy_ntags(p); i++)
+        printf(" %s", policy_tag(p, i));
+    printf("\nremediation: %s\n", policy_remediation(p));
+    for (size_t f = 0; f < catalog_nframeworks(cat); f++) {
+        const bh_framework *fw = catalog_framework(cat, f);
+        for (size_t k = 0; k < framework_ncontrols(fw); k++)
+            for (size_t j = 0; j < framework_control_npolicies(fw, k); j++)
+                if (strcmp(framework_control_policy(fw, k, j), policy_id(p)) == 0)
+                    printf("framework:   %s %s%s\n", framework_id(fw),
+                           framework_control_id(fw, k),
+                           framework_control_retired(fw, k) ? " (retired)" : "");
+    }
+    for (size_t i = 0; i < policy_nsimilar(p); i++) {
+        const char *name, *url;
+        policy_similar(p, i, &name, &url);
+        printf("similar:     %s <%s>\n", name, url);
+    }
+    printf("\nDescription\n\n");
+    print_indented(policy_description_md(p));
+    printf("\nRemediation\n\n");
+    print_indented(policy_remediation_md(p));
+    catalog_free(cat);
+    return EXIT_CLEAN;
+}
+
+static int cmd_policies_test(cli *c)
+{
+    bh_catalog *cat = catalog_new();
+    bh_diags *d = diags_new();
+    if (!cat || !d) {
+        catalog_free(cat);
+        diags_free(d);
+        return EXIT_USAGE;
+    }
+    if (c->nargs)
+        for (size_t i = 0; i < c->nargs; i++)
+            catalog_load_dir(cat, c->args[i], NULL, d);
+    else
+        catalog_load_files(cat, bh_builtin_files, bh_builtin_nfiles, d);
+    bool load_errors = diags_count_level(d, DIAG_ERROR) > 0;
+    print_diags(d);
+    diags_free(d);
+
+    size_t passed = 0, failed = 0;
+    for (size_t i = 0; i < catalog_len(cat); i++) {
+        const bh_policy *p = catalog_at(cat, i);
+        policytest_report *rep = policytest_run(cat, p);
+        if (!rep) {
+            fputs("bulkhead: out of memory\n", stderr);
+            catalog_free(cat);
+            return EXIT_USAGE;
+        }
+        bool ok = policytest_passed(rep);
+        printf("%s %s (%zu checks)\n", ok ? "PASS" : "FAIL", policy_id(p),
+               policytest_nchecks(rep));
+        for (size_t k = 0; k < policytest_nproblems(rep); k++)
+            printf("  %s\n", policytest_problem(rep, k));
+        ok ? passed++ : failed++;
+        policytest_free(rep);
+    }
+    printf("%zu passed, %zu failed\n", passed, failed);
+    catalog_free(cat);
+    return failed || load_errors ? EXIT_INCOMPLIANT : EXIT_CLEAN;
+}
+
+static int cmd_policies_new(cli *c)
+{
+    if (c->nargs != 1) {
+        usage_error("%s", "'policies new' takes one policy id");
+        return EXIT_USAGE;
+    }
+    bh_diags *d = diags_new();
+    if (!d)
+        return EXIT_USAGE;
+    const char *dir = c->dir ? c->dir : "policies";
+    const char *input = c->input_type ? c->input_type : "aws/ecs/task-definition";
+    bool ok = policy_scaffold(dir, c->args[0], input, d);
+    print_diags(d);
+    diags_free(d);
+    if (ok)
+        printf("created %s/%s\n", dir, c->args[0]);
+    return ok ? EXIT_CLEAN : EXIT_USAGE;
+}
+
+static int cmd_frameworks_list(cli *c)
+{
+    bool config_errors = false;
+    bh_catalog *cat = load_catalog(c, &config_errors);
+    if (!cat)
+        return EXIT_USAGE;
+    for (size_t f = 0; f < catalog_nframeworks(cat); f++) {
+        const bh_framework *fw = catalog_framework(cat, f);
+        printf("%s  %s\n", framework_id(fw), framework_name(fw));
+        for (size_t k = 0; k < framework_ncontrols(fw); k++) {
+            printf("  %-8s %s%s\n", framework_control_id(fw, k), framework_control_title(fw, k),
+                   framework_control_retired(fw, k) ? " (retired)" : "");
+            for (size_t j = 0; j < framework_control_npolicies(fw, k); j++)
+                printf("           %s\n", framework_control_policy(fw, k, j));
+        }
+    }
+    catalog_free(cat);
+    return EXIT_CLEAN;
+}
+
+static const cmd_def commands[] = {
+    {"scan", "[PATH...]", scan_opts, cmd_scan,
+     "scan files and directories (default: the current directory)"},
+    {"policies list", "", catalog_opts, cmd_policies_list, "list the policies of the catalog"},
+    {"policies show", "ID", catalog_opts, cmd_policies_show,
+     "show a policy: metadata, frameworks, description, remediation"},
+    {"policies test", "[DIR...]", help_opt, cmd_policies_test,
+     "run the fixtures of the built-in policies, or of the policy folders below DIR"},
+    {"policies new", "ID", new_opts, cmd_policies_new, "scaffold a new policy folder"},
+    {"frameworks list", "", catalog_opts, cmd_frameworks_list,
+     "list the frameworks and the policies behind each control"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out, const cmd_def *only)
+{
+    if (only) {
+        fprintf(out, "usage: bulkhead %s [OPTIONS] %s\n\n%s\n\noptions:\n", only->name,
+                only->args, only->summary);
+        print_options(out, only->opts);
+        return;
+    }
+    fputs("usage: bulkhead COMMAND [OPTIONS] [ARGS]\n\n"
+          "bulkhead finds container-isolation misconfigurations in ECS task definitions,\n"
+          "Kubernetes manifests, Compose files, CloudFormation and Terraform.\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+        fprintf(out, "  %-28s %s\n", left, commands[i].summary);
+    }
+    fputs("\n  --help, -h                   show this help (or a command's: bulkhead scan --help)\n"
+          "  --version                    print the version\n\n"
+          "exit status: 0 nothing incompliant, 1 some result INCOMPLIANT, 2 usage or\n"
+          "configuration error, 3 an input could not be parsed (1 wins over 3)\n",
+          out);
+}
+
+/* The command named by the first one or two words of argv. */
+static const cmd_def *find_command(int argc, char **argv, int *used)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        const char *name = commands[i].name, *sp = strchr(name, ' ');
+        if (!sp && argc >= 1 && strcmp(argv[0], name) == 0) {
+            *used = 1;
+            return &commands[i];
+        }
+        if (sp && argc >= 2 && strncmp(argv[0], name, (size_t)(sp - name)) == 0 &&
+            argv[0][sp - name] == '\0' && strcmp(argv[1], sp + 1) == 0) {
+            *used = 2;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_help(argc < 2 ? stderr : stdout, NULL);
+        return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("bulkhead %s\n", BH_VERSION);
+        return EXIT_CLEAN;
+    }
+    int used = 0;
+    const cmd_def *cmd = find_command(argc - 1, argv + 1, &used);
+    if (!cmd) {
+        usage_error("unknown command '%s'", argv[1]);
+        return EXIT_USAGE;
+    }
+    cli c = {0};
+    int rc;
+    if (!parse_options(&c, cmd->opts, argc - 1 - used, argv + 1 + used))
+        rc = EXIT_USAGE;
+    else if (c.help) {
+        print_help(stdout, cmd);
+        rc = EXIT_CLEAN;
+    } else
+        rc = cmd->run(&c);
+    cli_release(&c);
+    return rc;
+}

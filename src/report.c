@@ -1,0 +1,199 @@
+/* report.c - see report.h. */
+#include "report.h"
+
+#include <string.h>
+
+void json_write_string(FILE *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned char c = *p;
+        switch (c) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                fputs("\\u00", out);
+                fputc(hex[c >> 4], out);
+                fputc(hex[c & 15], out);
+            } else {
+                fputc(c, out);
+            }
+        }
+    }
+    fputc('"', out);
+}
+
+static void write_key(FILE *out, const char *key)
+{
+    json_write_string(out, key);
+    fputs(": ", out);
+}
+
+static void write_loc_fields(FILE *out, const bh_loc *l, bool with_end)
+{
+    write_key(out, "file");
+    json_write_string(out, l->file);
+    fprintf(out, ", \"line\": %u, \"column\": %u", l->pos.line, l->pos.col);
+    if (with_end)
+        fprintf(out, ", \"end_line\": %u, \"end_column\": %u", l->end.line, l->end.col);
+}
+
+static void write_result(FILE *out, const bh_result *r)
+{
+    fputs("    {", out);
+    write_key(out, "policy");
+    json_write_string(out, r->policy);
+    fputs(", ", out);
+    write_key(out, "status");
+    json_write_string(out, status_name(r->status));
+    fputs(", ", out);
+    write_key(out, "severity");
+    json_write_string(out, severity_name(r->severity));
+    fputs(",\n     ", out);
+    write_loc_fields(out, &r->loc, true);
+    fputs(",\n     ", out);
+    write_key(out, "object");
+    json_write_string(out, r->object);
+    fputs(", ", out);
+    write_key(out, "object_type");
+    json_write_string(out, r->object_type);
+    fputs(",\n     ", out);
+    write_key(out, "message");
+    json_write_string(out, r->message);
+    fputs(",\n     ", out);
+    write_key(out, "remediation");
+    json_write_string(out, r->remediation);
+    fputs(",\n     \"trace\": [", out);
+    for (size_t i = 0; i < r->ntrace; i++) {
+        fputs(i ? ", {" : "{", out);
+        write_loc_fields(out, &r->trace[i].loc, false);
+        fputs(", ", out);
+        write_key(out, "note");
+        json_write_string(out, r->trace[i].note);
+        fputc('}', out);
+    }
+    fputs("],\n     \"related\": [", out);
+    for (size_t i = 0; i < r->nrelated; i++) {
+        const bh_related *rel = &r->related[i];
+        fputs(i ? ",\n       {" : "\n       {", out);
+        write_key(out, "list");
+        json_write_string(out, rel->list);
+        fputs(", ", out);
+        write_key(out, "name");
+        json_write_string(out, rel->name);
+        fputs(", ", out);
+        write_key(out, "status");
+        json_write_string(out, status_name(rel->status));
+        fputs(", ", out);
+        write_loc_fields(out, &rel->loc, false);
+        fputs(", ", out);
+        write_key(out, "message");
+        json_write_string(out, rel->message);
+        fputc('}', out);
+    }
+    fputs("]}", out);
+}
+
+static void write_diags(FILE *out, const char *key, const bh_diags *d, diag_level level)
+{
+    fprintf(out, "  \"%s\": [", key);
+    bool first = true;
+    for (size_t i = 0; d && i < diags_count(d); i++) {
+        const bh_diag *g = diags_get(d, i);
+        if (g->level != level)
+            continue;
+        fputs(first ? "\n    {" : ",\n    {", out);
+        first = false;
+        write_key(out, "file");
+        json_write_string(out, g->file);
+        fprintf(out, ", \"line\": %u, \"column\": %u, ", g->pos.line, g->pos.col);
+        write_key(out, "message");
+        json_write_string(out, g->message);
+        if (g->ctx_file) {
+            fputs(", \"context\": {", out);
+            write_key(out, "file");
+            json_write_string(out, g->ctx_file);
+            fprintf(out, ", \"line\": %u, \"column\": %u, ", g->ctx_pos.line, g->ctx_pos.col);
+            write_key(out, "note");
+            json_write_string(out, g->ctx_note);
+            fputc('}', out);
+        }
+        fputc('}', out);
+    }
+    fputs(first ? "],\n" : "\n  ],\n", out);
+}
+
+bool report_json(FILE *out, const report_input *in)
+{
+    size_t counts[ST_COUNT];
+    results_count(in->results, counts);
+    size_t n = results_len(in->results);
+    fputs("{\n  \"version\": 1,\n", out);
+    fputs("  \"tool\": {\"name\": \"bulkhead\", \"version\": \"" BH_VERSION "\"},\n", out);
+    fputs("  \"results\": [", out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        write_result(out, results_at(in->results, i));
+    }
+    fputs(n ? "\n  ],\n" : "],\n", out);
+    write_diags(out, "errors", in->diags, DIAG_ERROR);
+    write_diags(out, "warnings", in->diags, DIAG_WARNING);
+    write_diags(out, "notes", in->diags, DIAG_NOTE);
+    size_t sev[SEV_COUNT] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const bh_result *r = results_at(in->results, i);
+        if (r->status == ST_INCOMPLIANT)
+            sev[r->severity]++;
+    }
+    fprintf(out, "  \"summary\": {\"files\": %zu, \"results\": %zu", in->nfiles, n);
+    for (int st = 0; st < ST_COUNT; st++)
+        fprintf(out, ", \"%s\": %zu", status_name((bh_status)st), counts[st]);
+    fputs(", \"incompliant_by_severity\": {", out);
+    for (int sv = 0; sv < SEV_COUNT; sv++)
+        fprintf(out, "%s\"%s\": %zu", sv ? ", " : "", severity_name((bh_severity)sv), sev[sv]);
+    fprintf(out, "}, \"errors\": %zu, \"warnings\": %zu}\n}\n",
+            in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
+            in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
+    return !ferror(out);
+}
+
+static const char *const level_names[] = {"error", "warning", "note"};
+
+bool report_text(FILE *out, const report_input *in)
+{
+    size_t n = results_len(in->results);
+    for (size_t i = 0; i < n; i++) {
+        const bh_result *r = results_at(in->results, i);
+        bool shown = in->show_all || r->status == ST_INCOMPLIANT || r->status == ST_UNDETERMINED;
+        if (!shown)
+            continue;
+        const char *label = r->status == ST_INCOMPLIANT ? severity_name(r->severity)
+                                                        : status_name(r->status);
+        fprintf(out, "%s:%u:%u: %s: %s: %s [%s]\n", r->loc.file, r->loc.pos.line, r->loc.pos.col,
+                label, r->object, r->message, r->policy);
+    }
+    for (size_t i = 0; in->diags && i < diags_count(in->diags); i++) {
+        const bh_diag *g = diags_get(in->diags, i);
+        if (g->pos.line)
+            fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->pos.line, g->pos.col,
+                    level_names[g->level], g->message);
+        else
+            fprintf(out, "%s: %s: %s\n", g->file, level_names[g->level], g->message);
+        if (g->ctx_file && g->ctx_pos.line)
+            fprintf(out, "%s:%u:%u: note: %s\n", g->ctx_file, g->ctx_pos.line, g->ctx_pos.col,
+                    g->ctx_note);
+    }
+    size_t counts[ST_COUNT];
+    results_count(in->results, counts);
+    fprintf(out, "%zu files, %zu results: %zu incompliant, %zu undetermined, %zu compliant, "
+                 "%zu inapplicable; %zu errors, %zu warnings\n",
+            in->nfiles, n, counts[ST_INCOMPLIANT], counts[ST_UNDETERMINED], counts[ST_COMPLIANT],
+            counts[ST_INAPPLICABLE], in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
+            in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
+    return !ferror(out);
+}

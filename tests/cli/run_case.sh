@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Golden CLI test: run one case and compare with its expectation.
+#
+#   tests/cli/run_case.sh BULKHEAD SRC_DIR CASE
+#
+# tests/cli/cases/CASE.t holds the invocation (`args: ...`, shell words,
+# run from SRC_DIR) and optionally `stdin: FILE`.  CASE.out holds the
+# expectation: standard output, then "--- stderr" and standard error, then
+# "--- exit N".  With BH_UPDATE_GOLDEN=1 the expectation is rewritten
+# instead (review the diff before committing).
+set -uo pipefail
+bin=$1 src=$2 name=$3
+cd "$src" || exit 2
+t=tests/cli/cases/$name.t
+exp=tests/cli/cases/$name.out
+args=$(sed -n 's/^args: //p' "$t")
+[ -n "$args" ] || { echo "$t: no 'args:' line" >&2; exit 2; }
+eval "set -- $args"
+
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err" "$out.all"' EXIT
+NO_COLOR=1 "$bin" "$@" >"$out" 2>"$err" </dev/null
+rc=$?
+{ cat "$out"; echo "--- stderr"; cat "$err"; echo "--- exit $rc"; } >"$out.all"
+
+if [ "${BH_UPDATE_GOLDEN:-0}" = 1 ]; then
+  cp "$out.all" "$exp"
+  echo "updated $exp"
+  exit 0
+fi
+if [ ! -f "$exp" ]; then
+  echo "$exp is missing; create it with BH_UPDATE_GOLDEN=1" >&2
+  cat "$out.all"
+  exit 1
+fi
+if ! diff -u "$exp" "$out.all"; then
+  echo "golden mismatch for $name (regenerate: BH_UPDATE_GOLDEN=1 ctest -R cli/$name)" >&2
+  exit 1
+fi
