@@ -8,8 +8,11 @@
  */
 #include "scan.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "adapter.h"
 #include "arena.h"
@@ -71,28 +74,36 @@ static adapter_fn adapter_for(bh_kind kind)
     }
 }
 
-static void adapt_document(bh_scan *s, const char *path, const doc_node *root, bh_arena *a,
-                           bh_objlist *objs)
+/* Where one unit of work (a file) writes: results and diagnostics. */
+typedef struct unit_out {
+    bh_results *results;
+    bh_diags *diags;
+    size_t nfiles;
+} unit_out;
+
+static void adapt_document(const char *path, const doc_node *root, bh_arena *a,
+                           bh_objlist *objs, bh_diags *diags)
 {
     bh_kind kind = detect_document(path, root);
     adapter_fn fn = adapter_for(kind);
     if (fn)
-        fn(root, a, objs, s->diags);
+        fn(root, a, objs, diags);
 }
 
-static void evaluate(bh_scan *s, const bh_objlist *objs)
+static void evaluate(const bh_scan *s, const bh_objlist *objs, bh_results *out)
 {
     for (size_t i = 0; i < objlist_len(objs); i++) {
         const bh_object *o = objlist_at(objs, i);
         if (!s->only)
-            catalog_eval(s->catalog, o, s->results);
+            catalog_eval(s->catalog, o, out);
         else if (strcmp(policy_input(s->only), o->type) == 0)
-            policy_eval(s->only, o, s->results);
+            policy_eval(s->only, o, out);
     }
 }
 
-/* Parse, adapt and evaluate one source; takes ownership of src. */
-static void scan_source(bh_scan *s, bh_source *src)
+/* Parse, adapt and evaluate one source; takes ownership of src.  Reads
+ * only the scan's settings, so units run in parallel. */
+static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
 {
     const char *path = source_path(src);
     const char *data = source_data(src);
@@ -102,11 +113,11 @@ static void scan_source(bh_scan *s, bh_source *src)
         source_free(src);
         return;
     }
-    s->nfiles++;
+    out->nfiles++;
     bh_arena *a = arena_new();
     bh_objlist *objs = a ? objlist_new(a) : NULL;
     if (!objs) {
-        diags_add_file(s->diags, DIAG_ERROR, path, (bh_pos){0, 0}, "out of memory");
+        diags_add_file(out->diags, DIAG_ERROR, path, (bh_pos){0, 0}, "out of memory");
         arena_free(a);
         source_free(src);
         return;
@@ -114,22 +125,22 @@ static void scan_source(bh_scan *s, bh_source *src)
     switch (syn) {
     case SYN_YAML: {
         doc_node **docs = NULL;
-        long n = bhyaml_parse(src, a, NULL, &docs, s->diags);
+        long n = bhyaml_parse(src, a, NULL, &docs, out->diags);
         for (long i = 0; i < n; i++)
-            adapt_document(s, path, docs[i], a, objs);
+            adapt_document(path, docs[i], a, objs, out->diags);
         break;
     }
     case SYN_JSON: {
-        doc_node *root = json_parse(src, a, NULL, s->diags);
+        doc_node *root = json_parse(src, a, NULL, out->diags);
         if (root)
-            adapt_document(s, path, root, a, objs);
+            adapt_document(path, root, a, objs, out->diags);
         break;
     }
     default:
         /* Terraform (HCL and JSON syntax) is read by the Terraform module. */
         break;
     }
-    evaluate(s, objs);
+    evaluate(s, objs, out->results);
     arena_free(a);
     source_free(src);
 }
@@ -141,26 +152,112 @@ void scan_buffer(bh_scan *s, const char *path, const char *data, size_t len)
         diags_add_file(s->diags, DIAG_ERROR, path, (bh_pos){0, 0}, "out of memory");
         return;
     }
-    scan_source(s, src);
+    unit_out out = {s->results, s->diags, 0};
+    scan_source(s, src, &out);
+    s->nfiles += out.nfiles;
+}
+
+/* ---- the worker pool ---------------------------------------------------
+ * Files are handed out by an atomic counter.  Each worker collects results
+ * in a list of its own (the final sort makes their order irrelevant);
+ * diagnostics are kept per file and merged in file order, so the report is
+ * the same whatever the thread count. */
+
+typedef struct pool {
+    const bh_scan *scan;
+    const bh_filelist *files;
+    const size_t *pick;         /* the files to scan: indexes into files */
+    size_t n;
+    bh_diags **file_diags;      /* one per picked file */
+    atomic_size_t next;
+} pool;
+
+typedef struct worker {
+    pool *pool;
+    bh_results *results;
+    size_t nfiles;
+    pthread_t thread;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->pool;
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
+        const char *path = filelist_path(p->files, p->pick[i]);
+        bh_diags *d = p->file_diags[i];
+        bh_source *src = discover_read(path, &p->scan->opts.discover, d);
+        if (!src)
+            continue;
+        unit_out out = {w->results, d, 0};
+        scan_source(p->scan, src, &out);
+        w->nfiles += out.nfiles;
+    }
+    return NULL;
+}
+
+static int job_count(const bh_scan *s, size_t nfiles)
+{
+    long jobs = s->opts.jobs > 0 ? s->opts.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs < 1)
+        jobs = 1;
+    if ((size_t)jobs > nfiles)
+        jobs = nfiles ? (long)nfiles : 1;
+    return jobs > 256 ? 256 : (int)jobs;
+}
+
+static bool run_pool(bh_scan *s, const bh_filelist *files, const size_t *pick, size_t n)
+{
+    int jobs = job_count(s, n);
+    pool p = {s, files, pick, n, calloc(n ? n : 1, sizeof(bh_diags *)), 0};
+    worker *w = calloc((size_t)jobs, sizeof *w);
+    bool ok = p.file_diags && w;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (p.file_diags[i] = diags_new()) != NULL;
+    for (int j = 0; ok && j < jobs; j++) {
+        w[j].pool = &p;
+        ok = (w[j].results = results_new()) != NULL;
+    }
+    if (ok) {
+        /* the calling thread is worker 0 */
+        int started = 1;
+        for (int j = 1; j < jobs; j++, started++)
+            if (pthread_create(&w[j].thread, NULL, work, &w[j]) != 0)
+                break;
+        work(&w[0]);
+        for (int j = 1; j < started; j++)
+            pthread_join(w[j].thread, NULL);
+        for (size_t i = 0; i < n; i++)
+            diags_move(s->diags, p.file_diags[i]);
+        for (int j = 0; j < jobs; j++) {
+            ok = results_move(s->results, w[j].results) && ok;
+            s->nfiles += w[j].nfiles;
+        }
+    }
+    for (size_t i = 0; p.file_diags && i < n; i++)
+        diags_free(p.file_diags[i]);
+    for (int j = 0; w && j < jobs; j++)
+        results_free(w[j].results);
+    free(p.file_diags);
+    free(w);
+    return ok;
 }
 
 void scan_paths(bh_scan *s, const char *const *paths, size_t npaths)
 {
-    bh_filelist *files = filelist_new();
-    if (!files || !discover(paths, npaths, &s->opts.discover, files, s->diags)) {
+    bh_filelist *all = filelist_new();
+    bool ok = all && discover(paths, npaths, &s->opts.discover, all, s->diags);
+    size_t n = ok ? filelist_len(all) : 0, k = 0;
+    size_t *pick = malloc((n ? n : 1) * sizeof *pick);
+    ok = ok && pick;
+    /* a name we do not read is never even opened */
+    for (size_t i = 0; ok && i < n; i++)
+        if (detect_syntax(filelist_path(all, i), "", 0) != SYN_NONE)
+            pick[k++] = i;
+    if (!ok || !run_pool(s, all, pick, k))
         diags_add_file(s->diags, DIAG_ERROR, "", (bh_pos){0, 0}, "out of memory");
-        filelist_free(files);
-        return;
-    }
-    for (size_t i = 0; i < filelist_len(files); i++) {
-        const char *path = filelist_path(files, i);
-        if (detect_syntax(path, "", 0) == SYN_NONE)
-            continue;   /* not a name we read: do not even open it */
-        bh_source *src = discover_read(path, &s->opts.discover, s->diags);
-        if (src)
-            scan_source(s, src);
-    }
-    filelist_free(files);
+    free(pick);
+    filelist_free(all);
 }
 
 void scan_finish(bh_scan *s) { results_sort(s->results); }
