@@ -14,8 +14,11 @@
  * outcome names the node that decided it (for the result's position) and,
  * when unknown, the unknown node (for the UNDETERMINED message).
  *
- * Ownership: a parsed expression lives in the arena given to expr_parse.
- * Evaluation allocates nothing but temporaries in the arena passed in.
+ * Ownership: a parsed expression lives in the arena given to expr_parse,
+ * except the regular expressions of matches(), compiled at parse time with
+ * regcomp(): call expr_release() on every parsed expression before freeing
+ * that arena.  Evaluation allocates nothing but temporaries in the arena
+ * passed in.
  */
 #ifndef BH_EXPR_H
 #define BH_EXPR_H
@@ -49,6 +52,11 @@ typedef struct expr_outcome {
  */
 bh_expr *expr_parse(bh_arena *a, const char *text, size_t len, bh_span where,
                     bh_diags *diags);
+
+/* Free what e holds outside its arena (compiled regular expressions).  Call
+ * before freeing the arena e lives in; e must not be evaluated afterwards.
+ * NULL and a second call are no-ops. */
+void expr_release(bh_expr *e);
 
 /* The source text the expression was parsed from. */
 const char *expr_text(const bh_expr *e);
