@@ -18,9 +18,25 @@
 #include "doc.h"
 #include "object.h"
 
-/* Native ECS task-definition JSON: the register-task-definition input
- * shape, the describe-task-definition output shape ({"taskDefinition":
- * {...}}) and lists of either.  Gives "aws/ecs/task-definition" objects. */
+/* Native ECS JSON (or YAML): task definitions in the
+ * register-task-definition input shape, the describe-task-definition
+ * output shape ({"taskDefinition": {...}}) and lists of either, giving
+ * "aws/ecs/task-definition" objects; and the describe-* output and
+ * create-* input shapes of services, task sets, clusters and capacity
+ * providers, giving "aws/ecs/service", "aws/ecs/task-set",
+ * "aws/ecs/cluster" and "aws/ecs/capacity-provider" objects.  Values that
+ * are exactly a `${VAR}` / `$VAR` placeholder become unknowns.  A task
+ * definition of the wrong shape (containerDefinitions not a list, a
+ * container not a mapping) is skipped with an error.  Returns false when
+ * some object was skipped. */
 bool adapt_ecs(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
+
+/* Kubernetes manifests (one YAML/JSON document; `kind: List` and typed
+ * lists read recursively): the pod spec of every workload kind as a
+ * "k8s/pod" object, named Kind/name or Kind/namespace/name, with derived
+ * fields (allContainers, runsAsRoot, effective* ...; docs/objects.md).
+ * Invalid fields (a quoted "true" in a boolean field) and pod specs that
+ * are not mappings give error diagnostics.  false on exhaustion. */
+bool adapt_k8s(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
 
 #endif
