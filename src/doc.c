@@ -17,9 +17,11 @@ struct doc_node {
         struct {
             const char *text;
             uint32_t len;
-            bool b;
-            int64_t i;
-            double f;
+            union {         /* by type: DOC_BOOL b, DOC_INT i, DOC_FLOAT f */
+                bool b;
+                int64_t i;
+                double f;
+            };
         } s;
         struct {
             doc_node **v;       /* maps: key, value, key, value, ... */
@@ -227,6 +229,33 @@ doc_node *doc_new_str(bh_arena *a, bh_span at, const char *s)
 
 doc_node *doc_new_map(bh_arena *a, bh_span at) { return new_node(a, DOC_MAP, at); }
 doc_node *doc_new_seq(bh_arena *a, bh_span at) { return new_node(a, DOC_SEQ, at); }
+
+static doc_node *new_container(bh_arena *a, doc_kind kind, bh_span at, doc_node *const *v,
+                               size_t n)
+{
+    if (n > UINT32_MAX)
+        return NULL;
+    doc_node *c = new_node(a, kind, at);
+    if (!c || n == 0)
+        return c;
+    doc_node **copy = arena_alloc(a, n * sizeof *copy);
+    if (!copy)
+        return NULL;
+    memcpy(copy, v, n * sizeof *copy);
+    c->u.c.v = copy;
+    c->u.c.n = c->u.c.cap = (uint32_t)n;
+    return c;
+}
+
+doc_node *doc_new_map_from(bh_arena *a, bh_span at, doc_node *const *kv, size_t npairs)
+{
+    return npairs > UINT32_MAX / 2 ? NULL : new_container(a, DOC_MAP, at, kv, 2 * npairs);
+}
+
+doc_node *doc_new_seq_from(bh_arena *a, bh_span at, doc_node *const *items, size_t n)
+{
+    return new_container(a, DOC_SEQ, at, items, n);
+}
 
 doc_node *doc_new_unknown(bh_arena *a, bh_span at, const char *expr_text)
 {

@@ -103,6 +103,12 @@ doc_node *doc_new_int(bh_arena *a, bh_span at, int64_t v);
 doc_node *doc_new_str(bh_arena *a, bh_span at, const char *s);
 doc_node *doc_new_map(bh_arena *a, bh_span at);
 doc_node *doc_new_seq(bh_arena *a, bh_span at);
+/* A mapping of npairs pairs from kv (key, value, key, value, ...), or a
+ * sequence of the n items, its child array copied into the arena in one
+ * block of the exact size (parsers collect children on a scratch stack).
+ * Appending later still works. */
+doc_node *doc_new_map_from(bh_arena *a, bh_span at, doc_node *const *kv, size_t npairs);
+doc_node *doc_new_seq_from(bh_arena *a, bh_span at, doc_node *const *items, size_t n);
 doc_node *doc_new_unknown(bh_arena *a, bh_span at, const char *expr_text);
 
 /* Store the typed value of a scalar whose type a resolver decided. */
