@@ -8,6 +8,7 @@
  * parsed (1 wins over 3).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,10 +79,13 @@ typedef struct cli {
     int jobs;
 } cli;
 
-static void usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("bulkhead: ", stderr);
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'bulkhead --help'.\n", stderr);
 }
 

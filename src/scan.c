@@ -69,6 +69,8 @@ static adapter_fn adapter_for(bh_kind kind)
     switch (kind) {
     case KIND_ECS:
         return adapt_ecs;
+    case KIND_KUBERNETES:
+        return adapt_k8s;
     default:
         return NULL;
     }
