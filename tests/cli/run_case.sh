@@ -13,8 +13,8 @@ bin=$1 src=$2 name=$3
 cd "$src" || exit 2
 t=tests/cli/cases/$name.t
 exp=tests/cli/cases/$name.out
-args=$(sed -n 's/^args: //p' "$t")
-[ -n "$args" ] || { echo "$t: no 'args:' line" >&2; exit 2; }
+grep -q '^args:' "$t" || { echo "$t: no 'args:' line" >&2; exit 2; }
+args=$(sed -n 's/^args: *//p' "$t")
 eval "set -- $args"
 
 out=$(mktemp) err=$(mktemp)

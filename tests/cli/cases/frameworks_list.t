@@ -1,0 +1,2 @@
+# frameworks and their controls
+args: frameworks list

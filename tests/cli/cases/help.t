@@ -1,0 +1,2 @@
+# top-level help lists every command
+args: --help

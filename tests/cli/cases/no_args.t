@@ -1,0 +1,2 @@
+# no command is a usage error
+args: 

@@ -1,0 +1,2 @@
+# the catalog
+args: policies list

@@ -1,0 +1,2 @@
+# an unknown id
+args: policies show nope

@@ -1,0 +1,2 @@
+# unknown format
+args: scan --format xml examples

@@ -1,0 +1,2 @@
+# the JSON report contract on the examples
+args: scan --format json examples

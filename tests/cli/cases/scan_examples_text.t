@@ -1,0 +1,2 @@
+# the quick-start scan
+args: scan examples

@@ -1,0 +1,2 @@
+# --exclude skips matching paths
+args: scan --exclude broken --exclude 'web-*' examples

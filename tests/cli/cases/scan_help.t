@@ -1,0 +1,2 @@
+# scan help is generated from the option table
+args: scan --help

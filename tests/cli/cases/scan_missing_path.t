@@ -1,0 +1,2 @@
+# a path that does not exist
+args: scan does/not/exist

@@ -1,0 +1,2 @@
+# the same in text
+args: scan tests/cli/data/mixed

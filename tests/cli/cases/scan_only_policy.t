@@ -1,0 +1,2 @@
+# --policy evaluates one policy
+args: scan --all --policy aws/ecs/task-definition-privileged examples/ecs

@@ -1,0 +1,2 @@
+# only unparsable input: exit 3
+args: scan examples/broken

@@ -1,0 +1,2 @@
+# unknown option
+args: scan --bogus examples

@@ -1,0 +1,2 @@
+# an unknown policy id is a usage error
+args: scan --policy aws/ecs/nope examples
