@@ -40,7 +40,8 @@ char *arena_strdup(bh_arena *a, const char *s);
 /* printf into the arena. */
 char *arena_printf(bh_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(bh_arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(bh_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Bytes handed out so far (for limits and memory accounting). */
 size_t arena_used(const bh_arena *a);

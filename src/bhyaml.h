@@ -1,5 +1,5 @@
 /*
- * yaml.h - YAML streams into document trees, on libyaml's event API.
+ * bhyaml.h - YAML streams into document trees, on libyaml's event API.
  *
  * Every document of a stream becomes one tree.  Anchors and aliases are
  * resolved by sharing nodes (an alias is the anchored node itself, so the
@@ -18,8 +18,8 @@
  *
  * Spans are byte offsets (libyaml counts characters; we convert).
  */
-#ifndef BH_YAML_H
-#define BH_YAML_H
+#ifndef BH_BHYAML_H
+#define BH_BHYAML_H
 
 #include <stddef.h>
 

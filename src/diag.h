@@ -44,7 +44,8 @@ void diags_free(bh_diags *d);
 /* Append a diagnostic at a span (its source gives the file). */
 void diags_add(bh_diags *d, diag_level level, bh_span at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void diags_vadd(bh_diags *d, diag_level level, bh_span at, const char *fmt, va_list ap);
+void diags_vadd(bh_diags *d, diag_level level, bh_span at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* As diags_add, with a second place and a note for it. */
 void diags_add_ctx(bh_diags *d, diag_level level, bh_span at, bh_span ctx,

@@ -446,6 +446,10 @@ static bool parse_yaml_float(const char *s, size_t len, double *out)
 
 doc_type doc_resolve_yaml11(const char *text, size_t len, bool *b, int64_t *i, double *f)
 {
+    char c = text[0];
+    bool numeric_start = isdigit((unsigned char)c) || c == '-' || c == '+' || c == '.';
+    if (len > 5 && !numeric_start)
+        return DOC_STR;     /* longer than every word of the tables */
     if (len == 0 || in_list(text, len, yaml_null))
         return DOC_NULL;
     if (in_list(text, len, yaml_true)) {
@@ -456,8 +460,7 @@ doc_type doc_resolve_yaml11(const char *text, size_t len, bool *b, int64_t *i, d
         *b = false;
         return DOC_BOOL;
     }
-    char c = text[0];
-    if (!(isdigit((unsigned char)c) || c == '-' || c == '+' || c == '.'))
+    if (!numeric_start)
         return DOC_STR;
     if (parse_go_int(text, len, i))
         return DOC_INT;

@@ -85,8 +85,9 @@ typedef struct parser {
 
 /* ---- errors ----------------------------------------------------------- */
 
-static _Noreturn void fail_v(parser *p, uint32_t s, uint32_t e, const uint32_t *ctx,
-                             const char *note, const char *fmt, va_list ap)
+__attribute__((format(printf, 6, 0))) static _Noreturn void
+fail_v(parser *p, uint32_t s, uint32_t e, const uint32_t *ctx,
+       const char *note, const char *fmt, va_list ap)
 {
     char *msg = arena_vprintf(p->a, fmt, ap);
     bh_span at = span_make(p->src, s, e);

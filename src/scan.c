@@ -19,7 +19,7 @@
 #include "detect.h"
 #include "json.h"
 #include "object.h"
-#include "yaml.h"
+#include "bhyaml.h"
 
 struct bh_scan {
     const bh_catalog *catalog;

@@ -18,7 +18,7 @@
 #include "discover.h"
 #include "hcl.h"
 #include "json.h"
-#include "yaml.h"
+#include "bhyaml.h"
 
 enum { P_YAML, P_JSON, P_HCL, P_COUNT };
 static const char *const names[P_COUNT] = {"yaml", "json", "hcl"};
