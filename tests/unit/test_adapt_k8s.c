@@ -14,7 +14,7 @@
 #include "doc.h"
 #include "object.h"
 #include "source.h"
-#include "yaml.h"
+#include "bhyaml.h"
 
 /* One parsed and adapted YAML stream. */
 typedef struct fx {
