@@ -38,6 +38,13 @@ typedef struct bh_file {
     size_t len;
 } bh_file;
 
+/* The built-in catalog: every file of policies/ and frameworks/, embedded
+ * at build time by tools/embed.c (the generated catalog_data.c, linked
+ * into the bulkhead binary only), sorted by path; followed by a
+ * {NULL, NULL, 0} sentinel that bh_builtin_nfiles does not count. */
+extern const bh_file bh_builtin_files[];
+extern const size_t bh_builtin_nfiles;
+
 bh_catalog *catalog_new(void);
 void catalog_free(bh_catalog *c);
 
