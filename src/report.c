@@ -6,9 +6,18 @@
 void json_write_string(FILE *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    for (;;) {
+        const unsigned char *run = p;   /* write runs that need no escape at once */
+        while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
         unsigned char c = *p;
+        if (!c)
+            break;
+        p++;
         switch (c) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
@@ -16,13 +25,9 @@ void json_write_string(FILE *out, const char *s)
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (c < 0x20 || c == 0x7f) {
-                fputs("\\u00", out);
-                fputc(hex[c >> 4], out);
-                fputc(hex[c & 15], out);
-            } else {
-                fputc(c, out);
-            }
+            fputs("\\u00", out);
+            fputc(hex[c >> 4], out);
+            fputc(hex[c & 15], out);
         }
     }
     fputc('"', out);

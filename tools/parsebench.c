@@ -2,6 +2,7 @@
  * parsebench.c - parse throughput per syntax, for bench/run.sh.
  *
  *   bh-parsebench FILE...
+ *   find ... -print0 | bh-parsebench -      (NUL-separated names on stdin)
  *
  * Reads every file first (so I/O is not timed), then parses each with the
  * parser its name selects (YAML, JSON, HCL), building the full document
@@ -40,8 +41,50 @@ static int parser_for(const char *path)
     }
 }
 
+/* Names from standard input, NUL-separated, as argv-like array. */
+static char **read_names(size_t *n)
+{
+    size_t cap = 1024, len = 0, k = 0;
+    char *buf = malloc(cap);
+    int c;
+    while (buf && (c = getchar()) != EOF) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        buf[len++] = (char)c;
+        k += c == 0;
+    }
+    if (!buf)
+        return NULL;
+    if (len && buf[len - 1] != 0) {
+        buf[len++] = 0;
+        k++;
+    }
+    char **v = malloc((k + 2) * sizeof *v);
+    if (!v)
+        return NULL;
+    v[0] = "bh-parsebench";
+    size_t i = 1;
+    for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+        v[i++] = buf + off;
+    *n = k;
+    return v;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "-") == 0) {
+        size_t k;
+        argv = read_names(&k);
+        if (!argv)
+            return 2;
+        argc = (int)k + 1;
+    }
     size_t n = (size_t)(argc - 1);
     bh_source **srcs = calloc(n ? n : 1, sizeof *srcs);
     bh_diags *d = diags_new();

@@ -1,0 +1,77 @@
+/* Unit tests: report.c (JSON string escaping, report shapes). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Run f into a memory stream; returns a malloc()ed NUL-terminated copy. */
+static char *capture_string(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    json_write_string(f, s);
+    fclose(f);
+    return buf;
+}
+
+static void test_json_string_escapes(void **state)
+{
+    (void)state;
+    struct { const char *in, *out; } cases[] = {
+        {"plain", "\"plain\""},
+        {"", "\"\""},
+        {"q\"b\\s", "\"q\\\"b\\\\s\""},
+        {"a\nb\tc\rd", "\"a\\nb\\tc\\rd\""},
+        {"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
+        {"k\xc3\xa9 \xe2\x9c\x93", "\"k\xc3\xa9 \xe2\x9c\x93\""},   /* UTF-8 passes through */
+        {"${NETWORK_MODE}", "\"${NETWORK_MODE}\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = capture_string(cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+    }
+    char *got = capture_string(NULL);
+    assert_string_equal(got, "\"\"");
+    free(got);
+}
+
+static void test_empty_report_is_complete_json(void **state)
+{
+    (void)state;
+    bh_results *r = results_new();
+    bh_diags *d = diags_new();
+    diags_add_file(d, DIAG_ERROR, "x.yaml", (bh_pos){3, 4}, "bad \"thing\"");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    report_input in = {r, d, 1, false};
+    assert_true(report_json(f, &in));
+    fclose(f);
+    assert_non_null(strstr(buf, "\"version\": 1"));
+    assert_non_null(strstr(buf, "\"results\": []"));
+    assert_non_null(strstr(buf, "{\"file\": \"x.yaml\", \"line\": 3, \"column\": 4, "
+                                "\"message\": \"bad \\\"thing\\\"\"}"));
+    assert_non_null(strstr(buf, "\"errors\": 1, \"warnings\": 0}"));
+    free(buf);
+    results_free(r);
+    diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_string_escapes),
+        cmocka_unit_test(test_empty_report_is_complete_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
