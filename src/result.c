@@ -1,6 +1,7 @@
 /* result.c - see result.h. */
 #include "result.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,4 +160,44 @@ void results_count(const bh_results *r, size_t counts[ST_COUNT])
     memset(counts, 0, ST_COUNT * sizeof *counts);
     for (size_t i = 0; i < r->n; i++)
         counts[r->v[i].status]++;
+}
+
+/* FNV-1a, 64 bits: stable across platforms and releases (a contract:
+ * baselines store it). */
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_field(uint64_t h, const char *s)
+{
+    s = s ? s : "";
+    h = fnv(h, s, strlen(s));
+    return fnv(h, "\x1f", 1);   /* a separator no field contains */
+}
+
+void result_fingerprint(const bh_result *r, char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv_field(h, r->policy);
+    h = fnv_field(h, r->object_type);
+    h = fnv_field(h, r->object);
+    h = fnv_field(h, r->loc.file);
+    const char *t = r->line_text ? r->line_text : "";
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    while (n && (*t == ' ' || *t == '\t')) {
+        t++;
+        n--;
+    }
+    h = fnv(h, t, n);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, h >>= 4)
+        out[i] = hex[h & 15];
+    out[16] = '\0';
 }

@@ -51,6 +51,15 @@ typedef struct bh_related {
     bh_loc loc;
 } bh_related;
 
+/* Why a result is accepted on purpose (issue: suppressions).  A suppressed
+ * result keeps its status; it no longer fails the run. */
+typedef struct bh_suppression {
+    const char *kind;        /* "inline" (a comment) or "config" (.bulkhead.yaml) */
+    const char *reason;
+    const char *until;       /* "YYYY-MM-DD", or NULL when it does not expire */
+    bh_loc source;           /* where the suppression is written */
+} bh_suppression;
+
 typedef struct bh_result {
     const char *policy;      /* policy id */
     bh_status status;
@@ -65,6 +74,7 @@ typedef struct bh_result {
     size_t ntrace;
     bh_related *related;
     size_t nrelated;
+    const bh_suppression *suppression;   /* NULL: not suppressed */
 } bh_result;
 
 typedef struct bh_results bh_results;
@@ -91,6 +101,15 @@ bool results_move(bh_results *dst, bh_results *src);
 
 /* Sort into report order: file, line, column, policy, object. */
 void results_sort(bh_results *r);
+
+/*
+ * A content fingerprint of a result, stable across runs and line shifts:
+ * a hash of the policy, the object type and name, the file and the
+ * deciding source line with its whitespace trimmed (never the line number).
+ * Written as 16 hex digits and a NUL into out.  Used by SARIF
+ * partialFingerprints and by baselines.
+ */
+void result_fingerprint(const bh_result *r, char out[17]);
 
 /* Counts per status. */
 void results_count(const bh_results *r, size_t counts[ST_COUNT]);

@@ -178,6 +178,32 @@ static void test_objects_and_results(void **state)
     arena_free(a);
 }
 
+static void test_fingerprint_ignores_line_and_indentation(void **state)
+{
+    (void)state;
+    bh_result a = {0}, b = {0};
+    a.policy = b.policy = "aws/ecs/task-definition-privileged";
+    a.object_type = b.object_type = "aws/ecs/task-definition";
+    a.object = b.object = "web";
+    a.loc.file = b.loc.file = "td.json";
+    a.loc.pos.line = 10;
+    b.loc.pos.line = 42;                       /* the file shifted */
+    a.line_text = "      \"privileged\": true,";
+    b.line_text = "\t\"privileged\": true,  ";
+    char fa[17], fb[17];
+    result_fingerprint(&a, fa);
+    result_fingerprint(&b, fb);
+    assert_int_equal(strlen(fa), 16);
+    assert_string_equal(fa, fb);
+    b.object = "api";                          /* another object: another print */
+    result_fingerprint(&b, fb);
+    assert_string_not_equal(fa, fb);
+    b.object = "web";
+    b.line_text = "\"privileged\": false,";   /* the content changed */
+    result_fingerprint(&b, fb);
+    assert_string_not_equal(fa, fb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_build_and_read_map),
         cmocka_unit_test(test_unknown_trace_tag_copy),
         cmocka_unit_test(test_objects_and_results),
+        cmocka_unit_test(test_fingerprint_ignores_line_and_indentation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
