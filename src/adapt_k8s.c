@@ -676,3 +676,15 @@ bool adapt_k8s(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *dia
                   "out of memory while reading the Kubernetes manifest");
     return !k.oom;
 }
+
+bool adapt_k8s_reads_kind(const char *kind, size_t len)
+{
+    if (len >= 4 && memcmp(kind + len - 4, "List", 4) == 0)
+        len -= 4;                     /* List, or a typed list: its items' kind */
+    if (len == 0)
+        return true;
+    for (size_t i = 0; i < sizeof workloads / sizeof *workloads; i++)
+        if (strlen(workloads[i].kind) == len && memcmp(workloads[i].kind, kind, len) == 0)
+            return true;
+    return false;
+}

@@ -39,4 +39,9 @@ bool adapt_ecs(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *dia
  * are not mappings give error diagnostics.  false on exhaustion. */
 bool adapt_k8s(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
 
+/* Whether the Kubernetes adapter reads documents of this kind (a workload,
+ * `List`, or a typed list of workloads): the scanner skips parsing the
+ * others (CustomResourceDefinitions are most of a cluster's YAML). */
+bool adapt_k8s_reads_kind(const char *kind, size_t len);
+
 #endif

@@ -797,6 +797,12 @@ static bool on_event(ytree *T, const yaml_event_t *ev)
 long bhyaml_parse(const bh_source *src, bh_arena *a, const bhyaml_limits *limits,
                   doc_node ***docs, bh_diags *diags)
 {
+    return bhyaml_parse_range(src, 0, (uint32_t)source_len(src), a, limits, docs, diags);
+}
+
+long bhyaml_parse_range(const bh_source *src, uint32_t start, uint32_t end, bh_arena *a,
+                        const bhyaml_limits *limits, doc_node ***docs, bh_diags *diags)
+{
     *docs = NULL;
     ytree T;
     memset(&T, 0, sizeof T);
@@ -815,12 +821,19 @@ long bhyaml_parse(const bh_source *src, bh_arena *a, const bhyaml_limits *limits
 
     const unsigned char *data = (const unsigned char *)source_data(src);
     size_t len = source_len(src);
-    if (len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
+    if (end > len)
+        end = (uint32_t)len;
+    if (start > end)
+        start = end;
+    len = end;                  /* the bytes libyaml sees: [start, end) */
+    if (start == 0 && len >= 2 &&
+        ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
         diags_add(diags, DIAG_ERROR, span_make(src, 0, 2), "utf-16 input is not supported");
         return -1;
     }
-    size_t bom = len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
-    if (!posmap_init(&T.pm, data, len, bom)) {
+    size_t bom = start == 0 && len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
+                     ? 3 : 0;
+    if (!posmap_init(&T.pm, data, len, start + bom)) {
         diags_add(diags, DIAG_ERROR, span_make(src, 0, 0), "out of memory while reading yaml");
         return -1;
     }
@@ -831,7 +844,7 @@ long bhyaml_parse(const bh_source *src, bh_arena *a, const bhyaml_limits *limits
         diags_add(diags, DIAG_ERROR, span_make(src, 0, 0), "out of memory while reading yaml");
         return -1;
     }
-    yaml_parser_set_input_string(&parser, data, len);
+    yaml_parser_set_input_string(&parser, data + start, len - start);
 
     /* the stream frame: its children are the document roots */
     if (!reserve((void **)&T.frames, &T.frames_cap, 1, sizeof *T.frames))

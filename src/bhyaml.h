@@ -48,4 +48,10 @@ bhyaml_limits bhyaml_default_limits(void);
 long bhyaml_parse(const bh_source *src, bh_arena *a, const bhyaml_limits *limits,
                   doc_node ***docs, bh_diags *diags);
 
+/* As bhyaml_parse, for the bytes [start, end) of src only (one document
+ * of a stream split by detect_yaml_next_document): spans stay offsets
+ * into the whole source. */
+long bhyaml_parse_range(const bh_source *src, uint32_t start, uint32_t end, bh_arena *a,
+                        const bhyaml_limits *limits, doc_node ***docs, bh_diags *diags);
+
 #endif

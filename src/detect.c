@@ -368,3 +368,102 @@ bh_kind detect_document(const char *path, const doc_node *root)
         return KIND_COMPOSE;
     return KIND_NONE;
 }
+
+/* ---- YAML streams, before parsing -------------------------------------- */
+
+/* Whether the line at data[i] (a line start) is a document marker. */
+static bool is_marker(const char *data, size_t len, size_t i)
+{
+    if (len - i < 3 || memcmp(data + i, "---", 3) != 0)
+        return false;
+    return i + 3 == len || data[i + 3] == ' ' || data[i + 3] == '\t' || data[i + 3] == '\n' ||
+           data[i + 3] == '\r';
+}
+
+/* The start of the line after the one holding data[i]. */
+static size_t next_line(const char *data, size_t len, size_t i)
+{
+    const char *nl = memchr(data + i, '\n', len - i);
+    return nl ? (size_t)(nl - data) + 1 : len;
+}
+
+bool detect_yaml_splittable(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i = next_line(data, len, i))
+        if (data[i] == '%')
+            return false;
+    return true;
+}
+
+bool detect_yaml_next_document(const char *data, size_t len, size_t *pos, size_t *start,
+                               size_t *end)
+{
+    size_t i = *pos;
+    if (i >= len)
+        return false;
+    *start = i;
+    /* the first line may be this document's own marker */
+    if (is_marker(data, len, i))
+        i = next_line(data, len, i);
+    while (i < len && !is_marker(data, len, i))
+        i = next_line(data, len, i);
+    *end = *pos = i;
+    return true;
+}
+
+/* The value of a column-0 `key:` line starting at data[i], unquoted and
+ * without a trailing comment; false when the line is not that key. */
+static bool top_key_value(const char *data, size_t len, size_t i, const char *key,
+                          const char **val, size_t *vlen)
+{
+    size_t k = strlen(key);
+    if (len - i < k + 1 || memcmp(data + i, key, k) != 0 || data[i + k] != ':')
+        return false;
+    size_t a = i + k + 1, e = next_line(data, len, i);
+    while (a < e && (data[a] == ' ' || data[a] == '\t'))
+        a++;
+    size_t b = a;
+    while (b < e && data[b] != '\n' && data[b] != '\r' && data[b] != '#')
+        b++;
+    while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t'))
+        b--;
+    if (b - a >= 2 && (data[a] == '"' || data[a] == '\'') && data[b - 1] == data[a]) {
+        a++;
+        b--;
+    }
+    *val = data + a;
+    *vlen = b - a;
+    return true;
+}
+
+bool detect_yaml_k8s_kind(const char *doc, size_t len, const char **kind, size_t *klen)
+{
+    static const char *const others[] = {"services", "Resources", "AWSTemplateFormatVersion",
+                                         "containerDefinitions", "taskDefinition", NULL};
+    bool api = false;
+    const char *v;
+    size_t vl;
+    *kind = NULL;
+    for (size_t i = 0; i < len; i = next_line(doc, len, i)) {
+        char c = doc[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            continue;
+        if (top_key_value(doc, len, i, "apiVersion", &v, &vl))
+            api = true;
+        else if (top_key_value(doc, len, i, "kind", &v, &vl)) {
+            *kind = v;
+            *klen = vl;
+        } else
+            for (const char *const *o = others; *o; o++)
+                if (top_key_value(doc, len, i, *o, &v, &vl))
+                    return false;
+    }
+    if (!api || !*kind || *klen == 0)
+        return false;
+    for (size_t i = 0; i < *klen; i++) {
+        char c = (*kind)[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return false;
+    }
+    return true;
+}

@@ -54,4 +54,27 @@ bool detect_worth_parsing(bh_syntax syn, const char *data, size_t len);
  * helps with Compose names. */
 bh_kind detect_document(const char *path, const doc_node *root);
 
+/* ---- YAML streams, before parsing ------------------------------------
+ * Most bytes of a cluster's YAML are documents no adapter reads
+ * (CustomResourceDefinitions, ConfigMaps).  The scanner splits a stream at
+ * its document markers and parses only the documents that may matter.
+ * A marker is a line starting with "---" followed by a blank or the end
+ * of the line: YAML forbids such a line inside any scalar, so the split is
+ * exact.  A stream with directives (a line starting with "%") is never
+ * split. */
+
+/* Whether data may be split into documents (no directives). */
+bool detect_yaml_splittable(const char *data, size_t len);
+
+/* The next document of data from *pos: [*start, *end), the marker line
+ * included; *pos moves past it.  false when no bytes are left. */
+bool detect_yaml_next_document(const char *data, size_t len, size_t *pos, size_t *start,
+                               size_t *end);
+
+/* The kind of a Kubernetes document, read from its text: true when the
+ * document has both `apiVersion:` and `kind:` at column 0, none of the top-
+ * level keys of the other kinds, and a plain kind, which is stored in
+ * [*kind, *kind + *klen). */
+bool detect_yaml_k8s_kind(const char *doc, size_t len, const char **kind, size_t *klen);
+
 #endif

@@ -103,6 +103,46 @@ static void evaluate(const bh_scan *s, const bh_objlist *objs, bh_results *out)
     }
 }
 
+/* Whether a YAML document (text) may hold something we read: anything but
+ * a Kubernetes document of a kind no adapter reads. */
+static bool yaml_document_wanted(const char *doc, size_t len)
+{
+    const char *kind;
+    size_t klen;
+    return !detect_yaml_k8s_kind(doc, len, &kind, &klen) || adapt_k8s_reads_kind(kind, klen);
+}
+
+/*
+ * Parse and adapt a YAML stream.  When some of its documents are
+ * Kubernetes kinds no adapter reads (CustomResourceDefinitions are most of
+ * the bytes of a cluster's YAML), only the others are parsed, one by one;
+ * otherwise the stream is parsed whole.  A skipped document is not checked
+ * for syntax errors: like a file of no kind we scan, it gives nothing.
+ */
+static void scan_yaml(const bh_source *src, bh_arena *a, bh_objlist *objs, bh_diags *diags)
+{
+    const char *path = source_path(src), *data = source_data(src);
+    size_t len = source_len(src), pos = 0, start, end;
+    bool split = false;
+    if (detect_yaml_splittable(data, len))
+        while (!split && detect_yaml_next_document(data, len, &pos, &start, &end))
+            split = !yaml_document_wanted(data + start, end - start);
+    doc_node **docs = NULL;
+    if (!split) {
+        long n = bhyaml_parse(src, a, NULL, &docs, diags);
+        for (long i = 0; i < n; i++)
+            adapt_document(path, docs[i], a, objs, diags);
+        return;
+    }
+    for (pos = 0; detect_yaml_next_document(data, len, &pos, &start, &end);) {
+        if (!yaml_document_wanted(data + start, end - start))
+            continue;
+        long n = bhyaml_parse_range(src, (uint32_t)start, (uint32_t)end, a, NULL, &docs, diags);
+        for (long i = 0; i < n; i++)
+            adapt_document(path, docs[i], a, objs, diags);
+    }
+}
+
 /* Parse, adapt and evaluate one source; takes ownership of src.  Reads
  * only the scan's settings, so units run in parallel. */
 static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
@@ -125,13 +165,9 @@ static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
         return;
     }
     switch (syn) {
-    case SYN_YAML: {
-        doc_node **docs = NULL;
-        long n = bhyaml_parse(src, a, NULL, &docs, out->diags);
-        for (long i = 0; i < n; i++)
-            adapt_document(path, docs[i], a, objs, out->diags);
+    case SYN_YAML:
+        scan_yaml(src, a, objs, out->diags);
         break;
-    }
     case SYN_JSON: {
         doc_node *root = json_parse(src, a, NULL, out->diags);
         if (root)

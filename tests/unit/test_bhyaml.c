@@ -814,9 +814,33 @@ static void test_out_of_memory(void **state)
     assert_true(completed);
 }
 
+static void test_parse_range_keeps_whole_source_offsets(void **state)
+{
+    (void)state;
+    const char *text = "k\xc3\xa9: 1\n---\nname: web\n";
+    bh_source *src = source_new("s.yaml", text, strlen(text));
+    bh_arena *a = arena_new();
+    bh_diags *d = diags_new();
+    doc_node **docs;
+    uint32_t start = (uint32_t)(strstr(text, "---") - text);
+    long n = bhyaml_parse_range(src, start, (uint32_t)strlen(text), a, NULL, &docs, d);
+    assert_int_equal(n, 1);
+    doc_node *v = doc_get(docs[0], "name");
+    assert_true(doc_text_eq(v, "web"));
+    bh_pos p = source_pos(src, doc_span(v).start);
+    assert_int_equal(p.line, 3);
+    assert_int_equal(p.col, 7);
+    assert_int_equal(doc_span(v).start, start + 4 + 6);
+    assert_int_equal(diags_count(d), 0);
+    diags_free(d);
+    arena_free(a);
+    source_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_range_keeps_whole_source_offsets),
         cmocka_unit_test(test_positions_ascii),
         cmocka_unit_test(test_positions_utf8),
         cmocka_unit_test(test_positions_utf8_long),

@@ -398,6 +398,64 @@ static void test_other_roots(void **state)
     assert_kind("package.json", "{\"name\": \"app\", \"dependencies\": {}}", "none");
 }
 
+/* Split a stream; returns the number of documents, texts into out. */
+static size_t split(const char *data, char out[][64], size_t max)
+{
+    size_t len = strlen(data), pos = 0, start, end, n = 0;
+    while (n < max && detect_yaml_next_document(data, len, &pos, &start, &end)) {
+        assert_true(end - start < 64);
+        memcpy(out[n], data + start, end - start);
+        out[n++][end - start] = '\0';
+    }
+    return n;
+}
+
+static void test_yaml_split_at_markers_only(void **state)
+{
+    (void)state;
+    char d[8][64];
+    assert_int_equal(split("a: 1\n---\nb: 2\n--- # c\nc: 3\n---", d, 8), 4);
+    assert_string_equal(d[0], "a: 1\n");
+    assert_string_equal(d[1], "---\nb: 2\n");
+    assert_string_equal(d[2], "--- # c\nc: 3\n");
+    assert_string_equal(d[3], "---");
+    /* "----", " ---" and "---x" are not markers */
+    assert_int_equal(split("a: |\n ---\n----\n---x: 1\n", d, 8), 1);
+    assert_int_equal(split("---\r\na: 1\r\n---\r\nb: 2\r\n", d, 8), 2);
+    assert_int_equal(split("", d, 8), 0);
+    assert_true(detect_yaml_splittable("a: 1\n---\nb: %x\n", 16));
+    assert_false(detect_yaml_splittable("%YAML 1.1\n---\na: 1\n", 20));
+}
+
+static void assert_k8s_kind(const char *doc, const char *want)
+{
+    const char *k;
+    size_t kl;
+    bool got = detect_yaml_k8s_kind(doc, strlen(doc), &k, &kl);
+    if (!want) {
+        assert_false(got);
+        return;
+    }
+    assert_true(got);
+    assert_int_equal(kl, strlen(want));
+    assert_memory_equal(k, want, kl);
+}
+
+static void test_yaml_k8s_kind_from_text(void **state)
+{
+    (void)state;
+    assert_k8s_kind("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
+                    "CustomResourceDefinition");
+    assert_k8s_kind("---\nkind: \"ConfigMap\"  # c\napiVersion: v1\n", "ConfigMap");
+    assert_k8s_kind("apiVersion: v1\nkind: 'Pod'\r\nspec: {}\n", "Pod");
+    assert_k8s_kind("kind: ConfigMap\n", NULL);                      /* no apiVersion */
+    assert_k8s_kind("apiVersion: v1\n  kind: Pod\n", NULL);          /* not column 0 */
+    assert_k8s_kind("{apiVersion: v1, kind: Pod}\n", NULL);           /* flow: parse it */
+    assert_k8s_kind("apiVersion: v1\nkind: Pod\nservices: {}\n", NULL); /* maybe Compose */
+    assert_k8s_kind("apiVersion: v1\nkind: ${KIND}\n", NULL);        /* not a plain kind */
+    assert_k8s_kind("apiVersion: v1\nkinds: Pod\n", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +469,8 @@ int main(void)
         cmocka_unit_test(test_ecs),
         cmocka_unit_test(test_tf_plan_and_terraform),
         cmocka_unit_test(test_other_roots),
+        cmocka_unit_test(test_yaml_split_at_markers_only),
+        cmocka_unit_test(test_yaml_k8s_kind_from_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
