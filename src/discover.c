@@ -267,19 +267,31 @@ static void add_file(walker *w, const char *path)
         w->oom = true;
 }
 
+/* A directory entry: its name and the type readdir() gave (DT_UNKNOWN
+ * when the file system does not say). */
+typedef struct entry {
+    char *name;
+    unsigned char type;
+} entry;
+
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
 static void enter_dir(walker *w, const char *path, const struct stat *st, int depth);
 
-/* One directory entry, path as displayed (and opened), name its base. */
-static void visit(walker *w, const char *path, const char *name, int depth)
+/* One directory entry, path as displayed (and opened), name its base,
+ * type as readdir() gave it: a regular file needs no lstat(). */
+static void visit(walker *w, const char *path, const char *name, unsigned char type, int depth)
 {
     char eb[128];
     if (excluded(w->opts, path, name))
         return;
+    if (type == DT_REG) {
+        add_file(w, path);
+        return;
+    }
     struct stat st;
     if (lstat(path, &st) != 0) {
         /* Gone since the directory was read, or a name we cannot stat. */
@@ -311,9 +323,9 @@ static void visit(walker *w, const char *path, const char *name, int depth)
     }
 }
 
-/* Read the entry names of a directory, sorted; NULL with *n == 0 when it
- * cannot be opened (after a diagnostic) or memory ran out (w->oom). */
-static char **read_names(walker *w, const char *path, size_t *n)
+/* Read the entries of a directory, sorted by name; NULL with *n == 0 when
+ * it cannot be opened (after a diagnostic) or memory ran out (w->oom). */
+static entry *read_names(walker *w, const char *path, size_t *n)
 {
     char eb[128];
     *n = 0;
@@ -323,7 +335,7 @@ static char **read_names(walker *w, const char *path, size_t *n)
                        path, errstr(errno, eb, sizeof eb));
         return NULL;
     }
-    char **names = NULL;
+    entry *names = NULL;
     size_t cap = 0;
     for (;;) {
         errno = 0;
@@ -339,7 +351,7 @@ static char **read_names(walker *w, const char *path, size_t *n)
             continue;
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, ncap * sizeof *nn);
+            entry *nn = realloc(names, ncap * sizeof *nn);
             if (!nn) {
                 w->oom = true;
                 break;
@@ -347,16 +359,16 @@ static char **read_names(walker *w, const char *path, size_t *n)
             names = nn;
             cap = ncap;
         }
-        if (!(names[*n] = strdup(e->d_name))) {
+        if (!(names[*n].name = strdup(e->d_name))) {
             w->oom = true;
             break;
         }
-        (*n)++;
+        names[(*n)++].type = e->d_type;
     }
     closedir(d);
     if (w->oom) {
         for (size_t i = 0; i < *n; i++)
-            free(names[i]);
+            free(names[i].name);
         free(names);
         *n = 0;
         return NULL;
@@ -385,17 +397,17 @@ static void enter_dir(walker *w, const char *path, const struct stat *st, int de
         return;
     }
     size_t n;
-    char **names = read_names(w, path, &n);
+    entry *names = read_names(w, path, &n);
     for (size_t i = 0; i < n; i++) {
         if (!w->oom) {
-            char *child = path_join(path, names[i]);
+            char *child = path_join(path, names[i].name);
             if (!child)
                 w->oom = true;
             else
-                visit(w, child, names[i], depth + 1);
+                visit(w, child, names[i].name, names[i].type, depth + 1);
             free(child);
         }
-        free(names[i]);
+        free(names[i].name);
     }
     free(names);
 }

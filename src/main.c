@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "policy.h"
@@ -318,6 +319,8 @@ static int cmd_scan(cli *c)
         catalog_free(cat);
         return EXIT_USAGE;
     }
+    if (out != stdout || !isatty(STDOUT_FILENO))
+        setvbuf(out, NULL, _IOFBF, 1 << 20);   /* a report is megabytes: few writes */
     report_input in = {scan_results(s), scan_diags(s), scan_nfiles(s), c->all};
     bool ok = format_json ? report_json(out, &in) : report_text(out, &in);
     if (out != stdout)
