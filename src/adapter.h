@@ -44,4 +44,18 @@ bool adapt_k8s(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *dia
  * others (CustomResourceDefinitions are most of a cluster's YAML). */
 bool adapt_k8s_reads_kind(const char *kind, size_t len);
 
+struct cfn_params;
+
+/* CloudFormation templates (YAML or JSON; CDK synth output): every
+ * AWS::ECS::TaskDefinition, Service, TaskSet, Cluster and CapacityProvider
+ * resource as the aws/ecs/... object of the native shape, named by its
+ * logical id.  Intrinsic functions are resolved (cfn.h) from the
+ * parameters' defaults, or from params when given (may be NULL); values
+ * that cannot be known become unknowns.  A resource whose Condition is
+ * false gives no object; an unknown Condition keeps it.  false when some
+ * resource was skipped with an error. */
+bool adapt_cfn(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
+bool adapt_cfn_with(const doc_node *root, const struct cfn_params *params, bh_arena *a,
+                    bh_objlist *out, bh_diags *diags);
+
 #endif

@@ -18,8 +18,16 @@ struct chunk {
     _Alignas(16) unsigned char data[];
 };
 
+/* A function to run when the arena is freed (arena_defer). */
+struct deferred {
+    struct deferred *next;
+    void (*fn)(void *);
+    void *arg;
+};
+
 struct bh_arena {
     struct chunk *head;
+    struct deferred *deferred;     /* newest first */
     size_t next_size;
     size_t used;
     size_t limit;
@@ -55,6 +63,12 @@ void arena_free(bh_arena *a)
 {
     if (!a)
         return;
+    for (struct deferred *d = a->deferred; d;) {
+        struct deferred *next = d->next;
+        d->fn(d->arg);
+        free(d);
+        d = next;
+    }
     struct chunk *c = a->head;
     while (c) {
         struct chunk *next = c->next;
@@ -62,6 +76,18 @@ void arena_free(bh_arena *a)
         c = next;
     }
     free(a);
+}
+
+bool arena_defer(bh_arena *a, void (*fn)(void *), void *arg)
+{
+    struct deferred *d = injected_failure() ? NULL : malloc(sizeof *d);
+    if (!d)
+        return false;
+    d->fn = fn;
+    d->arg = arg;
+    d->next = a->deferred;
+    a->deferred = d;
+    return true;
 }
 
 size_t arena_used(const bh_arena *a) { return a->used; }

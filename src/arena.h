@@ -15,6 +15,7 @@
 #define BH_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct bh_arena bh_arena;
@@ -42,6 +43,13 @@ char *arena_printf(bh_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(bh_arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+
+/* Run fn(arg) when the arena is freed, newest first, before its blocks
+ * are released: for things that live as long as the arena but are not in
+ * it (the bh_source of a Compose `.env` file that trace spans point into).
+ * false on allocation failure (fn is then not registered: the caller
+ * releases arg itself). */
+bool arena_defer(bh_arena *a, void (*fn)(void *), void *arg);
 
 /* Bytes handed out so far (for limits and memory accounting). */
 size_t arena_used(const bh_arena *a);

@@ -304,6 +304,7 @@ static void record(ev *e, const verdict *v, bh_results *out)
     r->severity = p->severity;
     bh_span sp = place(v);
     r->loc = results_loc(out, sp);
+    r->object_loc = results_loc(out, e->obj->span);
     r->line_text = line_text(ra, sp);
     r->object = copy(ra, e->obj->name);
     r->object_type = p->input;

@@ -15,11 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
+#include "config.h"
 #include "diag.h"
 #include "policy.h"
 #include "policytest.h"
 #include "report.h"
 #include "scan.h"
+#include "suppress.h"
 
 enum { EXIT_CLEAN = 0, EXIT_INCOMPLIANT = 1, EXIT_USAGE = 2, EXIT_PARSE = 3 };
 
@@ -27,7 +30,9 @@ enum { EXIT_CLEAN = 0, EXIT_INCOMPLIANT = 1, EXIT_USAGE = 2, EXIT_PARSE = 3 };
 
 enum opt_id {
     OPT_HELP = 1, OPT_FORMAT, OPT_OUTPUT, OPT_EXCLUDE, OPT_FOLLOW, OPT_MAX_SIZE, OPT_POLICIES,
-    OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR
+    OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR, OPT_CFN_PARAM,
+    OPT_CFN_PARAMS_FILE, OPT_CONFIG, OPT_NO_INLINE, OPT_BASELINE, OPT_CREATE_BASELINE,
+    OPT_THRESHOLD, OPT_SOFT_FAIL
 };
 
 typedef struct opt_def {
@@ -59,6 +64,17 @@ static const opt_def scan_opts[] = {
     {"policy", 'p', "ID", OPT_POLICY, "evaluate only this policy (repeatable)"},
     {"skip-policy", 's', "ID", OPT_SKIP_POLICY, "do not evaluate this policy (repeatable)"},
     {"jobs", 'j', "N", OPT_JOBS, "worker threads (default: online cores)"},
+    {"config", 0, "FILE", OPT_CONFIG, "config file (default: .bulkhead.yaml above the first PATH)"},
+    {"no-inline-suppressions", 0, NULL, OPT_NO_INLINE, "do not apply bulkhead:ignore comments"},
+    {"baseline", 0, "FILE", OPT_BASELINE, "report only results not recorded in this baseline"},
+    {"create-baseline", 0, "FILE", OPT_CREATE_BASELINE, "record the current findings in FILE"},
+    {"severity-threshold", 0, "LEVEL", OPT_THRESHOLD,
+     "fail only on INCOMPLIANT results of LEVEL or above"},
+    {"soft-fail", 0, NULL, OPT_SOFT_FAIL, "exit 0 even with INCOMPLIANT results"},
+    {"cfn-param", 0, "KEY=VALUE", OPT_CFN_PARAM,
+     "set a CloudFormation parameter (repeatable; last wins)"},
+    {"cfn-params-file", 0, "FILE", OPT_CFN_PARAMS_FILE,
+     "CloudFormation parameters from AWS CLI JSON (repeatable)"},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     OPT_END,
 };
@@ -78,6 +94,10 @@ typedef struct cli {
     bool follow, all, help;
     size_t max_file_size;
     int jobs;
+    cfn_params *cfn;           /* --cfn-param, --cfn-params-file, in order */
+    bh_diags *cfn_diags;       /* their errors, reported by the command */
+    const char *config, *baseline, *create_baseline, *threshold;
+    bool no_inline, soft_fail;
 } cli;
 
 __attribute__((format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
@@ -138,6 +158,22 @@ static bool apply(cli *c, const opt_def *o, const char *val)
         if (!set_number(o->name, val, 0, &num) || num > 1024)
             return false;
         c->jobs = (int)num;
+        return true;
+    case OPT_CONFIG: c->config = val; return true;
+    case OPT_NO_INLINE: c->no_inline = true; return true;
+    case OPT_BASELINE: c->baseline = val; return true;
+    case OPT_CREATE_BASELINE: c->create_baseline = val; return true;
+    case OPT_THRESHOLD: c->threshold = val; return true;
+    case OPT_SOFT_FAIL: c->soft_fail = true; return true;
+    case OPT_CFN_PARAM:
+    case OPT_CFN_PARAMS_FILE:
+        if ((!c->cfn && !(c->cfn = cfn_params_new())) ||
+            (!c->cfn_diags && !(c->cfn_diags = diags_new())))
+            return false;
+        if (o->id == OPT_CFN_PARAM)
+            cfn_params_add_arg(c->cfn, val, c->cfn_diags);
+        else
+            cfn_params_load_file(c->cfn, val, c->cfn_diags);
         return true;
     }
     return false;
@@ -211,6 +247,8 @@ static void cli_release(cli *c)
     free(c->only);
     free(c->skip);
     free(c->args);
+    cfn_params_free(c->cfn);
+    diags_free(c->cfn_diags);
 }
 
 /* ---- subcommands ---------------------------------------------------------- */
@@ -274,6 +312,101 @@ static bh_catalog *load_catalog(const cli *c, bool *config_errors)
     return cat;
 }
 
+/* ---- what a scan accepts: config, suppressions, baseline, threshold ------
+ * (docs/suppressions.md, docs/cli.md "Exit status") */
+
+typedef struct acceptance {
+    bh_config *config;         /* --config, or the .bulkhead.yaml found; may be NULL */
+    bh_baseline *baseline;     /* --baseline; may be NULL */
+    suppress_opts sup;
+    bh_severity threshold;     /* INCOMPLIANT results below it do not fail the run */
+    bh_diags *warnings;        /* the config's (expired suppressions), for the report */
+} acceptance;
+
+static void acceptance_release(acceptance *acc)
+{
+    config_free(acc->config);
+    baseline_free(acc->baseline);
+    diags_free(acc->warnings);
+}
+
+/* Read the config (adding its skip_policies and excludes to c), the
+ * baseline and the threshold.  false on a usage error, reported. */
+static bool acceptance_load(cli *c, const bh_catalog *cat, acceptance *acc)
+{
+    memset(acc, 0, sizeof *acc);
+    acc->sup.catalog = cat;
+    if (!suppress_today(acc->sup.today)) {
+        usage_error("%s", "BH_TODAY must be a date written YYYY-MM-DD");
+        return false;
+    }
+    if (c->baseline && c->create_baseline) {
+        usage_error("%s", "--baseline and --create-baseline cannot be combined");
+        return false;
+    }
+    if (c->threshold && !severity_parse(c->threshold, &acc->threshold)) {
+        usage_error("unknown severity '%s' (expected low, medium, high or critical)",
+                    c->threshold);
+        return false;
+    }
+    bh_diags *d = diags_new();
+    if (!d)
+        return false;
+    char *found = c->config ? NULL : config_find(c->nargs ? c->args[0] : ".");
+    const char *path = c->config ? c->config : found;
+    bool ok = true;
+    if (path && !(acc->config = config_load(path, cat, acc->sup.today, d)))
+        ok = false;
+    free(found);
+    if (ok && c->baseline && !(acc->baseline = baseline_load(c->baseline, d)))
+        ok = false;
+    const bh_config *cfg = acc->config;
+    if (!ok) {
+        print_diags(d);
+        diags_free(d);
+        acceptance_release(acc);
+        return false;
+    }
+    acc->warnings = d;
+    if (cfg) {
+        for (size_t i = 0; i < cfg->nskip_policies; i++)
+            ok = ok && push(&c->skip, &c->nskip, cfg->skip_policies[i]);
+        for (size_t i = 0; i < cfg->nexcludes; i++)
+            ok = ok && push(&c->excludes, &c->nexcludes, cfg->excludes[i]);
+        if (!c->threshold && cfg->has_fail_threshold)
+            acc->threshold = cfg->fail_threshold;
+    }
+    acc->sup.config = cfg;
+    acc->sup.no_inline = c->no_inline || (cfg && cfg->no_inline_suppressions);
+    if (!ok)
+        acceptance_release(acc);
+    return ok;
+}
+
+/* Whether some result fails the run: INCOMPLIANT, not suppressed, at or
+ * above the threshold (baselined results are gone already). */
+static bool run_fails(const bh_results *r, const acceptance *acc)
+{
+    for (size_t i = 0; i < results_len(r); i++) {
+        const bh_result *res = results_at(r, i);
+        if (res->status == ST_INCOMPLIANT && !res->suppression && res->severity >= acc->threshold)
+            return true;
+    }
+    return false;
+}
+
+static bool write_baseline(const char *path, const bh_results *r)
+{
+    FILE *f = fopen(path, "w");
+    bool ok = f && baseline_write(f, r);
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "bulkhead: cannot write the baseline '%s': %s\n", path,
+                errno ? strerror(errno) : "write error");
+    return ok;
+}
+
 static int cmd_scan(cli *c)
 {
     bool format_json = false;
@@ -283,14 +416,25 @@ static int cmd_scan(cli *c)
         usage_error("unknown format '%s' (expected text or json)", c->format);
         return EXIT_USAGE;
     }
+    if (c->cfn_diags) {
+        print_diags(c->cfn_diags);
+        if (diags_count_level(c->cfn_diags, DIAG_ERROR))
+            return EXIT_USAGE;
+    }
     bool config_errors = false;
     bh_catalog *cat = load_catalog(c, &config_errors);
     if (!cat)
         return EXIT_USAGE;
+    acceptance acc;
+    if (!acceptance_load(c, cat, &acc)) {
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
     bh_diags *d = diags_new();
     if (!catalog_select(cat, c->only, c->nonly, c->skip, c->nskip, d)) {
         print_diags(d);
         diags_free(d);
+        acceptance_release(&acc);
         catalog_free(cat);
         return EXIT_USAGE;
     }
@@ -302,26 +446,34 @@ static int cmd_scan(cli *c)
     so.discover.follow_symlinks = c->follow;
     so.discover.max_file_size = c->max_file_size;
     so.jobs = c->jobs;
+    so.cfn_params = c->cfn;
+    so.suppress = &acc.sup;
     bh_scan *s = scan_new(cat, &so);
     if (!s) {
         fputs("bulkhead: out of memory\n", stderr);
+        acceptance_release(&acc);
         catalog_free(cat);
         return EXIT_USAGE;
     }
     static const char *const dot[] = {"."};
     scan_paths(s, c->nargs ? c->args : dot, c->nargs ? c->nargs : 1);
     scan_finish(s);
+    diags_move(scan_diags(s), acc.warnings);
+    size_t baselined = baseline_filter(acc.baseline, scan_results(s));
+    bool baseline_ok = !c->create_baseline || write_baseline(c->create_baseline, scan_results(s));
 
     FILE *out = stdout;
     if (c->output && !(out = fopen(c->output, "w"))) {
         fprintf(stderr, "bulkhead: cannot write '%s': %s\n", c->output, strerror(errno));
         scan_free(s);
+        acceptance_release(&acc);
         catalog_free(cat);
         return EXIT_USAGE;
     }
     if (out != stdout || !isatty(STDOUT_FILENO))
         setvbuf(out, NULL, _IOFBF, 1 << 20);   /* a report is megabytes: few writes */
-    report_input in = {scan_results(s), scan_diags(s), scan_nfiles(s), c->all};
+    report_input in = {.results = scan_results(s), .diags = scan_diags(s),
+                       .nfiles = scan_nfiles(s), .show_all = c->all, .baselined = baselined};
     bool ok = format_json ? report_json(out, &in) : report_text(out, &in);
     if (out != stdout)
         ok = (fclose(out) == 0) && ok;
@@ -330,16 +482,15 @@ static int cmd_scan(cli *c)
     if (!ok)
         fprintf(stderr, "bulkhead: error writing the report\n");
 
-    size_t counts[ST_COUNT];
-    results_count(scan_results(s), counts);
     int rc = EXIT_CLEAN;
-    if (counts[ST_INCOMPLIANT])
+    if (!c->soft_fail && run_fails(scan_results(s), &acc))
         rc = EXIT_INCOMPLIANT;
-    else if (config_errors || !ok)
+    else if (config_errors || !ok || !baseline_ok)
         rc = EXIT_USAGE;
     else if (diags_count_level(scan_diags(s), DIAG_ERROR))
         rc = EXIT_PARSE;
     scan_free(s);
+    acceptance_release(&acc);
     catalog_free(cat);
     return rc;
 }
@@ -510,6 +661,18 @@ static const cmd_def commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* The exit codes: a public contract (docs/cli.md). */
+static const struct exit_code {
+    int code;
+    const char *meaning;
+} exit_codes[] = {
+    {EXIT_CLEAN, "no result fails the run"},
+    {EXIT_INCOMPLIANT, "an INCOMPLIANT result fails the run (unsuppressed, at or above the threshold)"},
+    {EXIT_USAGE, "usage or configuration error (option, policy id, config, baseline)"},
+    {EXIT_PARSE, "an input could not be read or parsed, and no result fails the run"},
+};
+#define NEXIT_CODES (sizeof exit_codes / sizeof exit_codes[0])
+
 static void print_help(FILE *out, const cmd_def *only)
 {
     if (only) {
@@ -528,9 +691,96 @@ static void print_help(FILE *out, const cmd_def *only)
         fprintf(out, "  %-28s %s\n", left, commands[i].summary);
     }
     fputs("\n  --help, -h                   show this help (or a command's: bulkhead scan --help)\n"
-          "  --version                    print the version\n\n"
-          "exit status: 0 nothing incompliant, 1 some result INCOMPLIANT, 2 usage or\n"
-          "configuration error, 3 an input could not be parsed (1 wins over 3)\n",
+          "  --version                    print the version\n\nexit status:\n",
+          out);
+    for (size_t i = 0; i < NEXIT_CODES; i++)
+        fprintf(out, "  %d  %s\n", exit_codes[i].code, exit_codes[i].meaning);
+}
+
+/* ---- the man page ----------------------------------------------------------
+ * `bulkhead --man` writes bulkhead(1) in roff from the same tables as
+ * --help (the build installs it as bulkhead.1; tests/cli/cases/man.t
+ * keeps it under review). */
+
+/* Text for roff: backslashes and hyphens escaped, a leading . or ' made
+ * literal. */
+static void roff_text(FILE *out, const char *s)
+{
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", out);
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-')
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+        if (*s == '\n' && (s[1] == '.' || s[1] == '\''))
+            fputs("\\&", out);
+    }
+}
+
+static void man_options(FILE *out, const opt_def *opts)
+{
+    for (const opt_def *o = opts; o->name; o++) {
+        fputs(".TP\n", out);
+        if (o->short_name)
+            fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+        fputs("\\fB\\-\\-", out);
+        roff_text(out, o->name);
+        fputs("\\fR", out);
+        if (o->metavar) {
+            fputs(" \\fI", out);
+            roff_text(out, o->metavar);
+            fputs("\\fR", out);
+        }
+        fputc('\n', out);
+        roff_text(out, o->help);
+        fputc('\n', out);
+    }
+}
+
+static void print_man(FILE *out)
+{
+    fputs(".\\\" bulkhead(1), generated by `bulkhead --man` from the tables of src/main.c\n", out);
+    fprintf(out, ".TH BULKHEAD 1 \"\" \"bulkhead %s\" \"User Commands\"\n", BH_VERSION);
+    fputs(".SH NAME\nbulkhead \\- find container\\-isolation misconfigurations\n"
+          ".SH SYNOPSIS\n.B bulkhead\n.I COMMAND\n.RI [ OPTIONS ]\n.RI [ ARGS ]\n"
+          ".SH DESCRIPTION\n"
+          "bulkhead finds container\\-isolation misconfigurations in ECS task definitions,\n"
+          "Kubernetes manifests, Compose files, CloudFormation and Terraform.\n"
+          ".SH COMMANDS\n",
+          out);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fputs(".SS \"bulkhead ", out);
+        roff_text(out, commands[i].name);
+        if (*commands[i].args) {
+            fputc(' ', out);
+            roff_text(out, commands[i].args);
+        }
+        fputs("\"\n", out);
+        roff_text(out, commands[i].summary);
+        fputs(".\n", out);
+        man_options(out, commands[i].opts);
+    }
+    fputs(".SH GLOBAL OPTIONS\n.TP\n\\fB\\-\\-help\\fR, \\fB\\-h\\fR\nshow the help "
+          "(or a command's: bulkhead scan \\-\\-help)\n.TP\n\\fB\\-\\-version\\fR\n"
+          "print the version\n.SH EXIT STATUS\n",
+          out);
+    for (size_t i = 0; i < NEXIT_CODES; i++) {
+        fprintf(out, ".TP\n.B %d\n", exit_codes[i].code);
+        roff_text(out, exit_codes[i].meaning);
+        fputc('\n', out);
+    }
+    fputs(".SH FILES\n.TP\n.I .bulkhead.yaml\n"
+          "the project configuration, found in the first PATH's directory or above it (up to a\n"
+          "directory holding .git): skipped policies, excludes, severity overrides,\n"
+          "suppressions, the failure threshold.\n"
+          ".SH ENVIRONMENT\n.TP\n.B BH_TODAY\n"
+          "the date (YYYY\\-MM\\-DD) suppressions expire against, instead of today.\n"
+          ".SH SEE ALSO\n"
+          "docs/cli.md, docs/suppressions.md, docs/json\\-report.md and\n"
+          "docs/ci\\-integration.md in the bulkhead sources.\n",
           out);
 }
 
@@ -561,6 +811,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         printf("bulkhead %s\n", BH_VERSION);
         return EXIT_CLEAN;
+    }
+    if (strcmp(argv[1], "--man") == 0) {     /* hidden: the build's man page */
+        print_man(stdout);
+        return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
     }
     int used = 0;
     const cmd_def *cmd = find_command(argc - 1, argv + 1, &used);

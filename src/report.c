@@ -101,7 +101,26 @@ static void write_result(FILE *out, const bh_result *r)
         json_write_string(out, rel->message);
         fputc('}', out);
     }
-    fputs("]}", out);
+    fputc(']', out);
+    if (r->suppression) {       /* docs/suppressions.md */
+        const bh_suppression *sp = r->suppression;
+        fputs(",\n     \"suppression\": {", out);
+        write_key(out, "kind");
+        json_write_string(out, sp->kind);
+        fputs(", ", out);
+        write_key(out, "reason");
+        json_write_string(out, sp->reason);
+        fputs(", ", out);
+        write_key(out, "until");
+        if (sp->until)
+            json_write_string(out, sp->until);
+        else
+            fputs("null", out);
+        fputs(", ", out);
+        write_loc_fields(out, &sp->source, false);
+        fputc('}', out);
+    }
+    fputc('}', out);
 }
 
 static void write_diags(FILE *out, const char *key, const bh_diags *d, diag_level level)
@@ -149,11 +168,12 @@ bool report_json(FILE *out, const report_input *in)
     write_diags(out, "errors", in->diags, DIAG_ERROR);
     write_diags(out, "warnings", in->diags, DIAG_WARNING);
     write_diags(out, "notes", in->diags, DIAG_NOTE);
-    size_t sev[SEV_COUNT] = {0};
+    size_t sev[SEV_COUNT] = {0}, suppressed = 0;
     for (size_t i = 0; i < n; i++) {
         const bh_result *r = results_at(in->results, i);
         if (r->status == ST_INCOMPLIANT)
             sev[r->severity]++;
+        suppressed += r->suppression != NULL;
     }
     fprintf(out, "  \"summary\": {\"files\": %zu, \"results\": %zu", in->nfiles, n);
     for (int st = 0; st < ST_COUNT; st++)
@@ -161,7 +181,8 @@ bool report_json(FILE *out, const report_input *in)
     fputs(", \"incompliant_by_severity\": {", out);
     for (int sv = 0; sv < SEV_COUNT; sv++)
         fprintf(out, "%s\"%s\": %zu", sv ? ", " : "", severity_name((bh_severity)sv), sev[sv]);
-    fprintf(out, "}, \"errors\": %zu, \"warnings\": %zu}\n}\n",
+    fprintf(out, "}, \"suppressed\": %zu, \"baselined\": %zu", suppressed, in->baselined);
+    fprintf(out, ", \"errors\": %zu, \"warnings\": %zu}\n}\n",
             in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
             in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
     return !ferror(out);
@@ -171,16 +192,24 @@ static const char *const level_names[] = {"error", "warning", "note"};
 
 bool report_text(FILE *out, const report_input *in)
 {
-    size_t n = results_len(in->results);
+    size_t n = results_len(in->results), suppressed = 0;
     for (size_t i = 0; i < n; i++) {
         const bh_result *r = results_at(in->results, i);
+        if (r->suppression && !in->show_all) {
+            suppressed++;
+            continue;   /* listed with --all, and always in JSON */
+        }
         bool shown = in->show_all || r->status == ST_INCOMPLIANT || r->status == ST_UNDETERMINED;
         if (!shown)
             continue;
         const char *label = r->status == ST_INCOMPLIANT ? severity_name(r->severity)
                                                         : status_name(r->status);
-        fprintf(out, "%s:%u:%u: %s: %s: %s [%s]\n", r->loc.file, r->loc.pos.line, r->loc.pos.col,
+        fprintf(out, "%s:%u:%u: %s: %s: %s [%s]", r->loc.file, r->loc.pos.line, r->loc.pos.col,
                 label, r->object, r->message, r->policy);
+        if (r->suppression)
+            fprintf(out, " (suppressed: %s)", r->suppression->reason);
+        fputc('\n', out);
+        suppressed += r->suppression != NULL;
     }
     for (size_t i = 0; in->diags && i < diags_count(in->diags); i++) {
         const bh_diag *g = diags_get(in->diags, i);
@@ -196,9 +225,12 @@ bool report_text(FILE *out, const report_input *in)
     size_t counts[ST_COUNT];
     results_count(in->results, counts);
     fprintf(out, "%zu files, %zu results: %zu incompliant, %zu undetermined, %zu compliant, "
-                 "%zu inapplicable; %zu errors, %zu warnings\n",
+                 "%zu inapplicable; %zu errors, %zu warnings",
             in->nfiles, n, counts[ST_INCOMPLIANT], counts[ST_UNDETERMINED], counts[ST_COMPLIANT],
             counts[ST_INAPPLICABLE], in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
             in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
+    if (suppressed || in->baselined)
+        fprintf(out, "; %zu suppressed, %zu baselined", suppressed, in->baselined);
+    fputc('\n', out);
     return !ferror(out);
 }

@@ -20,6 +20,7 @@ typedef struct report_input {
     const bh_diags *diags;
     size_t nfiles;           /* files read */
     bool show_all;           /* text: also COMPLIANT and INAPPLICABLE */
+    size_t baselined;        /* results dropped because a baseline holds them */
 } report_input;
 
 /* The JSON report.  false when writing failed. */

@@ -91,6 +91,18 @@ bh_result *results_push(bh_results *r)
 
 size_t results_len(const bh_results *r) { return r->n; }
 const bh_result *results_at(const bh_results *r, size_t i) { return i < r->n ? &r->v[i] : NULL; }
+bh_result *results_at_mut(bh_results *r, size_t i) { return i < r->n ? &r->v[i] : NULL; }
+
+size_t results_retain(bh_results *r, bool (*keep)(const bh_result *res, void *ctx), void *ctx)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (keep(&r->v[i], ctx))
+            r->v[k++] = r->v[i];
+    size_t dropped = r->n - k;
+    r->n = k;
+    return dropped;
+}
 
 bh_loc results_loc(bh_results *r, bh_span at)
 {

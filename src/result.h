@@ -65,6 +65,7 @@ typedef struct bh_result {
     bh_status status;
     bh_severity severity;
     bh_loc loc;              /* the deciding value */
+    bh_loc object_loc;       /* where the object is defined (its start) */
     const char *line_text;   /* the source line at loc.pos, for excerpts */
     const char *object;      /* object name */
     const char *object_type;
@@ -91,6 +92,13 @@ bh_result *results_push(bh_results *r);
 
 size_t results_len(const bh_results *r);
 const bh_result *results_at(const bh_results *r, size_t i);
+/* The same, writable: suppressions and severity overrides amend results
+ * after evaluation. */
+bh_result *results_at_mut(bh_results *r, size_t i);
+
+/* Keep only the results for which keep() is true, in order; returns how
+ * many were dropped (baselines).  Their strings stay in the arenas. */
+size_t results_retain(bh_results *r, bool (*keep)(const bh_result *res, void *ctx), void *ctx);
 
 /* A location from a span (file, start and end positions), copied into r. */
 bh_loc results_loc(bh_results *r, bh_span at);

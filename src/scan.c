@@ -20,6 +20,7 @@
 #include "json.h"
 #include "object.h"
 #include "bhyaml.h"
+#include "suppress.h"
 
 struct bh_scan {
     const bh_catalog *catalog;
@@ -71,6 +72,8 @@ static adapter_fn adapter_for(bh_kind kind)
         return adapt_ecs;
     case KIND_KUBERNETES:
         return adapt_k8s;
+    case KIND_CLOUDFORMATION:
+        return adapt_cfn;
     default:
         return NULL;
     }
@@ -83,12 +86,14 @@ typedef struct unit_out {
     size_t nfiles;
 } unit_out;
 
-static void adapt_document(const char *path, const doc_node *root, bh_arena *a,
-                           bh_objlist *objs, bh_diags *diags)
+static void adapt_document(const bh_scan *s, const char *path, const doc_node *root,
+                           bh_arena *a, bh_objlist *objs, bh_diags *diags)
 {
     bh_kind kind = detect_document(path, root);
     adapter_fn fn = adapter_for(kind);
-    if (fn)
+    if (fn == adapt_cfn)        /* with the --cfn-param values */
+        adapt_cfn_with(root, s->opts.cfn_params, a, objs, diags);
+    else if (fn)
         fn(root, a, objs, diags);
 }
 
@@ -119,7 +124,8 @@ static bool yaml_document_wanted(const char *doc, size_t len)
  * otherwise the stream is parsed whole.  A skipped document is not checked
  * for syntax errors: like a file of no kind we scan, it gives nothing.
  */
-static void scan_yaml(const bh_source *src, bh_arena *a, bh_objlist *objs, bh_diags *diags)
+static void scan_yaml(const bh_scan *s, const bh_source *src, bh_arena *a, bh_objlist *objs,
+                      bh_diags *diags)
 {
     const char *path = source_path(src), *data = source_data(src);
     size_t len = source_len(src), pos = 0, start, end;
@@ -131,7 +137,7 @@ static void scan_yaml(const bh_source *src, bh_arena *a, bh_objlist *objs, bh_di
     if (!split) {
         long n = bhyaml_parse(src, a, NULL, &docs, diags);
         for (long i = 0; i < n; i++)
-            adapt_document(path, docs[i], a, objs, diags);
+            adapt_document(s, path, docs[i], a, objs, diags);
         return;
     }
     for (pos = 0; detect_yaml_next_document(data, len, &pos, &start, &end);) {
@@ -139,7 +145,7 @@ static void scan_yaml(const bh_source *src, bh_arena *a, bh_objlist *objs, bh_di
             continue;
         long n = bhyaml_parse_range(src, (uint32_t)start, (uint32_t)end, a, NULL, &docs, diags);
         for (long i = 0; i < n; i++)
-            adapt_document(path, docs[i], a, objs, diags);
+            adapt_document(s, path, docs[i], a, objs, diags);
     }
 }
 
@@ -166,19 +172,22 @@ static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
     }
     switch (syn) {
     case SYN_YAML:
-        scan_yaml(src, a, objs, out->diags);
+        scan_yaml(s, src, a, objs, out->diags);
         break;
     case SYN_JSON: {
         doc_node *root = json_parse(src, a, NULL, out->diags);
         if (root)
-            adapt_document(path, root, a, objs, out->diags);
+            adapt_document(s, path, root, a, objs, out->diags);
         break;
     }
     default:
         /* Terraform (HCL and JSON syntax) is read by the Terraform module. */
         break;
     }
+    size_t first = results_len(out->results);
     evaluate(s, objs, out->results);
+    /* inline suppressions, while the source text is alive */
+    suppress_inline(s->opts.suppress, src, syn, out->results, first, out->diags);
     arena_free(a);
     source_free(src);
 }
@@ -298,4 +307,8 @@ void scan_paths(bh_scan *s, const char *const *paths, size_t npaths)
     filelist_free(all);
 }
 
-void scan_finish(bh_scan *s) { results_sort(s->results); }
+void scan_finish(bh_scan *s)
+{
+    suppress_config(s->opts.suppress, s->results);  /* severity overrides, config suppressions */
+    results_sort(s->results);
+}

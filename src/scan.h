@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cfn.h"
 #include "diag.h"
 #include "discover.h"
 #include "policy.h"
@@ -21,6 +22,8 @@
 typedef struct bh_scan_opts {
     discover_opts discover;
     int jobs;                  /* worker threads; 0: online cores */
+    const cfn_params *cfn_params; /* CloudFormation parameter values; may be NULL */
+    const struct suppress_opts *suppress; /* suppressions, overrides (suppress.h); may be NULL */
 } bh_scan_opts;
 
 typedef struct bh_scan bh_scan;

@@ -54,7 +54,7 @@ static void test_empty_report_is_complete_json(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    report_input in = {r, d, 1, false};
+    report_input in = {.results = r, .diags = d, .nfiles = 1};
     assert_true(report_json(f, &in));
     fclose(f);
     assert_non_null(strstr(buf, "\"version\": 1"));

@@ -1,0 +1,2 @@
+# bulkhead(1) in roff, generated from the command and option tables
+args: --man
