@@ -171,9 +171,7 @@ static bool dirset_add(dirset *s, dev_t dev, ino_t ino)
     return true;
 }
 
-/* The path of name inside dir, as displayed: no "./" for dir ".", no
- * doubled slash after "/".  NULL when memory ran out. */
-static char *path_join(const char *dir, const char *name)
+char *discover_join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);
     if (strcmp(dir, ".") == 0)
@@ -400,7 +398,7 @@ static void enter_dir(walker *w, const char *path, const struct stat *st, int de
     entry *names = read_names(w, path, &n);
     for (size_t i = 0; i < n; i++) {
         if (!w->oom) {
-            char *child = path_join(path, names[i].name);
+            char *child = discover_join(path, names[i].name);
             if (!child)
                 w->oom = true;
             else

@@ -51,4 +51,8 @@ bool discover(const char *const *paths, size_t npaths, const discover_opts *opts
  */
 bh_source *discover_read(const char *path, const discover_opts *opts, bh_diags *diags);
 
+/* The path of name inside dir, as displayed: no "./" for dir ".", no
+ * doubled slash after "/".  malloc()ed; NULL when memory ran out. */
+char *discover_join(const char *dir, const char *name);
+
 #endif

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "discover.h"
 #include "doc.h"
 #include "expr.h"
 #include "policy_int.h"
@@ -1305,17 +1306,6 @@ static void free_names(char **v, size_t n)
     free(v);
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *s = malloc(la + lb + 2);
-    if (!s)
-        return NULL;
-    memcpy(s, a, la);
-    s[la] = '/';
-    memcpy(s + la + 1, b, lb + 1);
-    return s;
-}
 
 static bool is_dir(const char *path)
 {
@@ -1334,7 +1324,7 @@ static void read_tests(loader *l, folder *f, const char *path, const char *rel, 
     size_t n;
     char **names = list_dir(l, path, &n, false);
     for (size_t i = 0; i < n; i++) {
-        char *full = join(path, names[i]), *r = join(rel, names[i]);
+        char *full = discover_join(path, names[i]), *r = discover_join(rel, names[i]);
         if (!full || !r) {
             oom(l, path);
         } else if (is_dir(full)) {
@@ -1366,7 +1356,7 @@ static bool load_disk_folder(loader *l, const char *root, const char *id)
     }
     char *bufs[F_COUNT] = {0};
     for (int k = 0; k < F_COUNT; k++) {
-        char *path = join(f.dir, folder_files[k]);
+        char *path = discover_join(f.dir, folder_files[k]);
         bool missing = false;
         if (!path) {
             oom(l, f.dir);
@@ -1376,7 +1366,7 @@ static bool load_disk_folder(loader *l, const char *root, const char *id)
         f.data[k] = bufs[k];
         free(path);
     }
-    char *tests = join(f.dir, "tests");
+    char *tests = discover_join(f.dir, "tests");
     if (tests && is_dir(tests))
         read_tests(l, &f, tests, "tests", 0);
     free(tests);
@@ -1391,7 +1381,7 @@ static bool load_disk_folder(loader *l, const char *root, const char *id)
  * (and is not searched further); others are searched. */
 static size_t walk_policies(loader *l, const char *root, const char *rel, int depth)
 {
-    char *path = *rel ? join(root, rel) : strdup(root);
+    char *path = *rel ? discover_join(root, rel) : strdup(root);
     if (!path) {
         oom(l, root);
         return 0;
@@ -1407,7 +1397,7 @@ static size_t walk_policies(loader *l, const char *root, const char *rel, int de
     for (size_t i = 0; i < n && !is_policy; i++)
         is_policy = strcmp(names[i], "policy.yaml") == 0;
     if (is_policy && !*rel) {
-        char *pp = join(path, "policy.yaml");
+        char *pp = discover_join(path, "policy.yaml");
         err_file(l, pp ? pp : path,
                  "policy.yaml directly in the policies directory: a policy is a folder below it "
                  "(its id is the folder path)");
@@ -1416,8 +1406,8 @@ static size_t walk_policies(loader *l, const char *root, const char *rel, int de
         loaded += load_disk_folder(l, root, rel);
     } else {
         for (size_t i = 0; i < n; i++) {
-            char *full = join(path, names[i]);
-            char *r = *rel ? join(rel, names[i]) : strdup(names[i]);
+            char *full = discover_join(path, names[i]);
+            char *r = *rel ? discover_join(rel, names[i]) : strdup(names[i]);
             if (full && r && is_dir(full))
                 loaded += walk_policies(l, root, r, depth + 1);
             else if (!full || !r)
@@ -1446,7 +1436,7 @@ static void walk_frameworks(loader *l, const char *path, int depth)
     size_t n;
     char **names = list_dir(l, path, &n, false);
     for (size_t i = 0; i < n; i++) {
-        char *full = join(path, names[i]);
+        char *full = discover_join(path, names[i]);
         if (!full) {
             oom(l, path);
         } else if (is_dir(full)) {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "discover.h"
 #include "policy.h"
 
 typedef struct entry {
@@ -44,15 +45,12 @@ static void die_oom(void)
     exit(1);
 }
 
+/* discover_join, or die: this is a build tool. */
 static char *join(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    char *s = malloc(la + lb + 2);
+    char *s = discover_join(a, b);
     if (!s)
         die_oom();
-    memcpy(s, a, la);
-    s[la] = '/';
-    memcpy(s + la + 1, b, lb + 1);
     return s;
 }
 
