@@ -303,7 +303,7 @@ static bh_catalog *load_catalog(const cli *c, bool *config_errors)
         diags_free(d);
         return NULL;
     }
-    catalog_load_files(cat, bh_builtin_files, bh_builtin_nfiles, d);
+    catalog_load_validated(cat, bh_builtin_files, bh_builtin_nfiles, d);
     for (size_t i = 0; i < c->npolicy_dirs; i++)
         catalog_load_dir(cat, c->policy_dirs[i], NULL, d);
     *config_errors = diags_count_level(d, DIAG_ERROR) > 0;
@@ -581,7 +581,7 @@ static int cmd_policies_test(cli *c)
         for (size_t i = 0; i < c->nargs; i++)
             catalog_load_dir(cat, c->args[i], NULL, d);
     else
-        catalog_load_files(cat, bh_builtin_files, bh_builtin_nfiles, d);
+        catalog_load_validated(cat, bh_builtin_files, bh_builtin_nfiles, d);
     bool load_errors = diags_count_level(d, DIAG_ERROR) > 0;
     print_diags(d);
     diags_free(d);

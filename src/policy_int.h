@@ -72,6 +72,11 @@ struct bh_policy {
     bh_expected *expected;
     size_t nexpected;
     bool has_expected;
+    /* Loaded with catalog_load_validated: tests/expected.yaml, parsed on
+     * the first policy_expected(). */
+    const bh_file *expected_file;
+    const char *expected_path;
+    bh_catalog *owner;
     pblock logic;
     bool enabled;
 };
