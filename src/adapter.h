@@ -58,4 +58,15 @@ bool adapt_cfn(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *dia
 bool adapt_cfn_with(const doc_node *root, const struct cfn_params *params, bh_arena *a,
                     bh_objlist *out, bh_diags *diags);
 
+/* Docker Compose files: every `services.<name>` as a "compose/service"
+ * object named "services.<name>", after YAML anchors and merges (the
+ * reader), `${VAR}` interpolation from the `.env` file beside the compose
+ * file (found from the root's span; the process environment is never
+ * read: unresolved variables become unknowns), `extends` within the file,
+ * and compose-go's string-to-boolean casts; with derived fields
+ * (effectiveNetworkMode, runsAsRoot, capAdd, mounts, noNewPrivileges, ...;
+ * docs/objects.md).  Invalid values (`privileged: "1"`) give error
+ * diagnostics and are left out.  false on exhaustion. */
+bool adapt_compose(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
+
 #endif

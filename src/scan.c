@@ -74,6 +74,8 @@ static adapter_fn adapter_for(bh_kind kind)
         return adapt_k8s;
     case KIND_CLOUDFORMATION:
         return adapt_cfn;
+    case KIND_COMPOSE:
+        return adapt_compose;
     default:
         return NULL;
     }

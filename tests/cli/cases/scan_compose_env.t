@@ -1,0 +1,2 @@
+# Compose: ${VAR} interpolation from the .env beside the compose file (traces point at its lines); a variable it does not set is UNDETERMINED
+args: scan --all --format json --policy compose/service/host-network-mode --policy compose/service/host-network-root-user --policy compose/service/privileged --policy compose/service/root-user --policy compose/service/readonly-root-filesystem --policy compose/service/runtime-socket-mount tests/cli/data/compose-env
