@@ -10,6 +10,7 @@ struct bh_results {
     size_t narenas;
     bh_result *v;
     size_t n, cap;
+    const char *last_file;   /* the last path copied: results of a file share it */
 };
 
 static const char *const status_names[ST_COUNT] = {"COMPLIANT", "INCOMPLIANT",
@@ -109,8 +110,12 @@ bh_loc results_loc(bh_results *r, bh_span at)
     bh_loc l = {"", {0, 0}, {0, 0}};
     if (!at.src)
         return l;
-    const char *f = arena_strdup(r->arenas[0], source_path(at.src));
-    l.file = f ? f : "";
+    const char *path = source_path(at.src);
+    if (!r->last_file || strcmp(r->last_file, path) != 0) {
+        const char *f = arena_strdup(r->arenas[0], path);
+        r->last_file = f;
+    }
+    l.file = r->last_file ? r->last_file : "";
     l.pos = source_pos(at.src, at.start);
     l.end = source_pos(at.src, at.end);
     return l;
@@ -144,6 +149,7 @@ bool results_move(bh_results *dst, bh_results *src)
     memcpy(dst->arenas + dst->narenas, src->arenas, src->narenas * sizeof *v);
     dst->narenas += src->narenas;
     src->arenas[0] = fresh;
+    src->last_file = NULL;   /* it points into an arena dst now owns */
     src->narenas = 1;
     return true;
 }
