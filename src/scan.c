@@ -62,24 +62,44 @@ bh_results *scan_results(bh_scan *s) { return s->results; }
 bh_diags *scan_diags(bh_scan *s) { return s->diags; }
 size_t scan_nfiles(const bh_scan *s) { return s->nfiles; }
 
-/* The adapter for a document kind; NULL for kinds not read yet. */
-typedef bool (*adapter_fn)(const doc_node *, bh_arena *, bh_objlist *, bh_diags *);
+/* Documents into objects, by kind: each entry adapts one kind, given the
+ * scan for its settings (--cfn-param values). */
+typedef bool (*adapter_fn)(const bh_scan *s, const doc_node *root, bh_arena *a,
+                           bh_objlist *out, bh_diags *diags);
 
-static adapter_fn adapter_for(bh_kind kind)
+static bool run_ecs(const bh_scan *s, const doc_node *root, bh_arena *a, bh_objlist *out,
+                    bh_diags *diags)
 {
-    switch (kind) {
-    case KIND_ECS:
-        return adapt_ecs;
-    case KIND_KUBERNETES:
-        return adapt_k8s;
-    case KIND_CLOUDFORMATION:
-        return adapt_cfn;
-    case KIND_COMPOSE:
-        return adapt_compose;
-    default:
-        return NULL;
-    }
+    return adapt_ecs(root, a, out, diags);
 }
+
+static bool run_k8s(const bh_scan *s, const doc_node *root, bh_arena *a, bh_objlist *out,
+                    bh_diags *diags)
+{
+    return adapt_k8s(root, a, out, diags);
+}
+
+static bool run_cfn(const bh_scan *s, const doc_node *root, bh_arena *a, bh_objlist *out,
+                    bh_diags *diags)
+{
+    return adapt_cfn_with(root, s->opts.cfn_params, a, out, diags);
+}
+
+static bool run_compose(const bh_scan *s, const doc_node *root, bh_arena *a, bh_objlist *out,
+                        bh_diags *diags)
+{
+    return adapt_compose(root, a, out, diags);
+}
+
+static const struct {
+    bh_kind kind;
+    adapter_fn run;
+} adapters[] = {
+    {KIND_ECS, run_ecs},
+    {KIND_KUBERNETES, run_k8s},
+    {KIND_CLOUDFORMATION, run_cfn},
+    {KIND_COMPOSE, run_compose},
+};
 
 /* Where one unit of work (a file) writes: results and diagnostics. */
 typedef struct unit_out {
@@ -92,11 +112,9 @@ static void adapt_document(const bh_scan *s, const char *path, const doc_node *r
                            bh_arena *a, bh_objlist *objs, bh_diags *diags)
 {
     bh_kind kind = detect_document(path, root);
-    adapter_fn fn = adapter_for(kind);
-    if (fn == adapt_cfn)        /* with the --cfn-param values */
-        adapt_cfn_with(root, s->opts.cfn_params, a, objs, diags);
-    else if (fn)
-        fn(root, a, objs, diags);
+    for (size_t i = 0; i < sizeof adapters / sizeof *adapters; i++)
+        if (adapters[i].kind == kind)
+            adapters[i].run(s, root, a, objs, diags);
 }
 
 static void evaluate(const bh_scan *s, const bh_objlist *objs, bh_results *out)
