@@ -113,20 +113,6 @@ static bool coerce_bools(bh_arena *a, doc_node *m, const ecs_field *table, int d
     return true;
 }
 
-static const char *kind_word(const doc_node *n)
-{
-    switch (doc_kind_of(n)) {
-    case DOC_MAP:
-        return "a mapping";
-    case DOC_SEQ:
-        return "a list";
-    case DOC_UNKNOWN:
-        return "unknown";
-    case DOC_SCALAR:
-        break;
-    }
-    return "a scalar";
-}
 
 /* A task definition's list fields must be lists of mappings (or unknown,
  * or lists with unknown items). */
@@ -138,7 +124,7 @@ static bool check_list(cfn_ctx *x, const doc_node *td, const char *key, const ch
         return true;
     if (!is_kind(v, DOC_SEQ)) {
         diags_add(x->diags, DIAG_ERROR, doc_span(v), "\"%s\" of \"%s\" must be a list, not %s",
-                  key, id, kind_word(v));
+                  key, id, doc_describe(v));
         return false;
     }
     for (size_t i = 0; i < doc_len(v); i++) {
@@ -146,7 +132,7 @@ static bool check_list(cfn_ctx *x, const doc_node *td, const char *key, const ch
         if (!is_kind(item, DOC_MAP) && !is_kind(item, DOC_UNKNOWN)) {
             diags_add(x->diags, DIAG_ERROR, doc_span(item),
                       "%s %zu of \"%s\" must be a mapping, not %s", what, i, id,
-                      kind_word(item));
+                      doc_describe(item));
             return false;
         }
     }
@@ -181,7 +167,7 @@ static void adapt_resource(cfn_ctx *x, const doc_node *idn, const doc_node *res,
     }
     if (v && !is_kind(v, DOC_MAP) && !(is_kind(v, DOC_SCALAR) && doc_type_of(v) == DOC_NULL)) {
         diags_add(x->diags, DIAG_ERROR, doc_span(v), "the properties of \"%s\" must be a "
-                                                     "mapping, not %s", id, kind_word(v));
+                                                     "mapping, not %s", id, doc_describe(v));
         x->ok = false;
         return;
     }

@@ -92,31 +92,6 @@ static bool is_str(const doc_node *n)
 static bool is_ident_start(char c) { return isalpha((unsigned char)c) || c == '_'; }
 static bool is_ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
-static const char *kind_word(const doc_node *n)
-{
-    switch (doc_kind_of(n)) {
-    case DOC_MAP:
-        return "a mapping";
-    case DOC_SEQ:
-        return "a sequence";
-    case DOC_UNKNOWN:
-        return "unknown";
-    default:
-        break;
-    }
-    switch (doc_type_of(n)) {
-    case DOC_STR:
-        return doc_is_quoted(n) ? "a quoted string" : "a string";
-    case DOC_INT:
-        return "an integer";
-    case DOC_FLOAT:
-        return "a number";
-    case DOC_BOOL:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
 
 static void *oom_check(cz_ctx *c, void *p)
 {
@@ -795,7 +770,7 @@ static doc_node *resolve_service(cz_ctx *c, size_t i)
         } else if (!base || !is_kind(base, DOC_SCALAR)) {
             diags_add(c->diags, DIAG_NOTE, doc_span(ext),
                       "\"extends\" of service \"%s\" is %s, not a service name: not followed",
-                      doc_text(key), base ? kind_word(base) : kind_word(ext));
+                      doc_text(key), base ? doc_describe(base) : doc_describe(ext));
         } else {
             long j = find_service(c, doc_text(base), doc_text_len(base));
             if (j < 0) {
@@ -857,11 +832,11 @@ static doc_node *cast_bool(cz_ctx *c, const doc_node *key, doc_node *v)
         diags_add(c->diags, DIAG_ERROR, doc_span(v),
                   "invalid value \"%s\" for boolean field \"%s\": %s; compose accepts true, "
                   "false, yes, no, on, off",
-                  doc_text(v), doc_text(key), kind_word(v));
+                  doc_text(v), doc_text(key), doc_describe(v));
     else
         diags_add(c->diags, DIAG_ERROR, doc_span(v),
                   "invalid value for boolean field \"%s\": %s, not a boolean", doc_text(key),
-                  kind_word(v));
+                  doc_describe(v));
     return NULL;
 }
 
@@ -940,7 +915,7 @@ static doc_node *normalize_caps(cz_ctx *c, const doc_node *key, doc_node *list)
     if (!is_kind(list, DOC_SEQ)) {
         diags_add(c->diags, DIAG_ERROR, doc_span(list),
                   "invalid value for field \"%s\": %s, not a list of capabilities",
-                  doc_text(key), kind_word(list));
+                  doc_text(key), doc_describe(list));
         return NULL;
     }
     doc_node *s = oom_check(c, doc_new_seq(c->a, doc_span(list)));
@@ -953,7 +928,7 @@ static doc_node *normalize_caps(cz_ctx *c, const doc_node *key, doc_node *list)
         if (!is_kind(it, DOC_SCALAR) || is_null(it)) {
             diags_add(c->diags, DIAG_ERROR, doc_span(it),
                       "invalid item %zu of \"%s\": %s, not a capability name", i, doc_text(key),
-                      kind_word(it));
+                      doc_describe(it));
             continue;
         }
         const char *t = doc_text(it);
@@ -1269,7 +1244,7 @@ static void derive_mounts(cz_ctx *c, doc_node *root, const doc_node *svc)
     if (!is_kind(vols, DOC_SEQ)) {
         diags_add(c->diags, DIAG_ERROR, doc_span(vols),
                   "invalid value for field \"volumes\": %s, not a list of volumes",
-                  kind_word(vols));
+                  doc_describe(vols));
         return;
     }
     bh_span at = doc_span(vols);
@@ -1286,7 +1261,7 @@ static void derive_mounts(cz_ctx *c, doc_node *root, const doc_node *svc)
             m = mount_long(c, it);
         else
             diags_add(c->diags, DIAG_ERROR, doc_span(it),
-                      "invalid item %zu of \"volumes\": %s, not a volume", i, kind_word(it));
+                      "invalid item %zu of \"volumes\": %s, not a volume", i, doc_describe(it));
         if (!m)
             continue;
         append(c, mounts, m);
@@ -1339,7 +1314,7 @@ static void derive_security_opt(cz_ctx *c, doc_node *root, const doc_node *svc, 
         unknown = nnp_unknown = list;
     } else if (list && !is_null(list) && !is_kind(list, DOC_SEQ)) {
         diags_add(c->diags, DIAG_ERROR, doc_span(list),
-                  "invalid value for field \"security_opt\": %s, not a list", kind_word(list));
+                  "invalid value for field \"security_opt\": %s, not a list", doc_describe(list));
     } else {
         for (size_t i = 0; i < doc_len(list); i++) {
             doc_node *it = doc_seq_at(list, i);
@@ -1430,7 +1405,7 @@ static doc_node *runs_as_root(cz_ctx *c, const doc_node *svc, bh_span svc_at)
     if (!is_kind(user, DOC_SCALAR)) {
         diags_add(c->diags, DIAG_ERROR, doc_span(user),
                   "invalid value for field \"user\": %s, not a user name or UID",
-                  kind_word(user));
+                  doc_describe(user));
         return new_bool(c, svc_at, true);
     }
     return traced(tri_node(c, platform_ecs_user_is_root(doc_text(user), doc_text_len(user)),
@@ -1446,7 +1421,7 @@ static void build_service(cz_ctx *c, size_t i)
         return;                         /* `web:` with nothing: nothing to check */
     if (!is_kind(raw, DOC_MAP)) {
         diags_add(c->diags, DIAG_ERROR, doc_span(raw),
-                  "service \"%s\" is %s, not a mapping", doc_text(key), kind_word(raw));
+                  "service \"%s\" is %s, not a mapping", doc_text(key), doc_describe(raw));
         return;
     }
     doc_node *svc = resolve_service(c, i);

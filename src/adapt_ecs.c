@@ -37,31 +37,6 @@ typedef struct ecs_ctx {
 
 static bool is_kind(const doc_node *n, doc_kind k) { return n && doc_kind_of(n) == k; }
 
-static const char *kind_word(const doc_node *n)
-{
-    switch (doc_kind_of(n)) {
-    case DOC_MAP:
-        return "a mapping";
-    case DOC_SEQ:
-        return "a list";
-    case DOC_UNKNOWN:
-        return "unknown";
-    case DOC_SCALAR:
-        break;
-    }
-    switch (doc_type_of(n)) {
-    case DOC_STR:
-        return "a string";
-    case DOC_INT:
-    case DOC_FLOAT:
-        return "a number";
-    case DOC_BOOL:
-        return "a boolean";
-    case DOC_NULL:
-        return "null";
-    }
-    return "a scalar";
-}
 
 static void oom(ecs_ctx *x, const doc_node *at)
 {
@@ -83,14 +58,14 @@ static bool check_list_of_maps(ecs_ctx *x, const doc_node *owner, const char *ke
         return true;
     if (!is_kind(v, DOC_SEQ)) {
         diags_add(x->diags, DIAG_ERROR, doc_span(v), "\"%s\" must be a list, not %s", key,
-                  kind_word(v));
+                  doc_describe(v));
         return false;
     }
     for (size_t i = 0; i < doc_len(v); i++) {
         const doc_node *item = doc_seq_at(v, i);
         if (!is_kind(item, DOC_MAP)) {
             diags_add(x->diags, DIAG_ERROR, doc_span(item), "%s %zu of \"%s\" must be a mapping, not %s",
-                      what, i, key, kind_word(item));
+                      what, i, key, doc_describe(item));
             return false;
         }
     }
@@ -153,7 +128,7 @@ static void add_object(ecs_ctx *x, const ecs_type *t, const doc_node *m, long in
 {
     if (!is_kind(m, DOC_MAP)) {
         diags_add(x->diags, DIAG_ERROR, doc_span(m), "an ECS %s must be a mapping, not %s",
-                  t->unnamed, kind_word(m));
+                  t->unnamed, doc_describe(m));
         x->ok = false;
         return;
     }

@@ -94,31 +94,6 @@ static bool is_null(const doc_node *n)
 
 static bool is_unknown(const doc_node *n) { return n && doc_kind_of(n) == DOC_UNKNOWN; }
 
-static const char *kind_word(const doc_node *n)
-{
-    switch (doc_kind_of(n)) {
-    case DOC_MAP:
-        return "a mapping";
-    case DOC_SEQ:
-        return "a sequence";
-    case DOC_UNKNOWN:
-        return "unknown";
-    default:
-        break;
-    }
-    switch (doc_type_of(n)) {
-    case DOC_STR:
-        return doc_is_quoted(n) ? "a quoted string" : "a string";
-    case DOC_INT:
-        return "an integer";
-    case DOC_FLOAT:
-        return "a number";
-    case DOC_BOOL:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
 
 static void oom_check(k8s_ctx *k, const void *p)
 {
@@ -166,11 +141,11 @@ static bool check_bool(k8s_ctx *k, const doc_node *key, const doc_node *v)
     if (doc_kind_of(v) == DOC_SCALAR)
         diags_add(k->diags, DIAG_ERROR, doc_span(v),
                   "invalid value \"%s\" for boolean field \"%s\": %s, not a boolean",
-                  doc_text(v), doc_text(key), kind_word(v));
+                  doc_text(v), doc_text(key), doc_describe(v));
     else
         diags_add(k->diags, DIAG_ERROR, doc_span(v),
                   "invalid value for boolean field \"%s\": %s, not a boolean", doc_text(key),
-                  kind_word(v));
+                  doc_describe(v));
     return false;
 }
 
@@ -181,11 +156,11 @@ static bool check_int(k8s_ctx *k, const doc_node *key, const doc_node *v)
     if (doc_kind_of(v) == DOC_SCALAR)
         diags_add(k->diags, DIAG_ERROR, doc_span(v),
                   "invalid value \"%s\" for integer field \"%s\": %s, not an integer",
-                  doc_text(v), doc_text(key), kind_word(v));
+                  doc_text(v), doc_text(key), doc_describe(v));
     else
         diags_add(k->diags, DIAG_ERROR, doc_span(v),
                   "invalid value for integer field \"%s\": %s, not an integer", doc_text(key),
-                  kind_word(v));
+                  doc_describe(v));
     return false;
 }
 
@@ -196,7 +171,7 @@ static bool check_map(k8s_ctx *k, const doc_node *key, const doc_node *v)
     if (is_null(v) || is_unknown(v) || doc_kind_of(v) == DOC_MAP)
         return true;
     diags_add(k->diags, DIAG_ERROR, doc_span(v), "invalid value for field \"%s\": %s, not a mapping",
-              doc_text(key), kind_word(v));
+              doc_text(key), doc_describe(v));
     return false;
 }
 
@@ -527,7 +502,7 @@ static doc_node *build_pod(k8s_ctx *k, const doc_node *spec, const doc_node *wme
         if (doc_kind_of(list) != DOC_SEQ) {
             diags_add(k->diags, DIAG_ERROR, doc_span(list),
                       "invalid value for field \"%s\": %s, not a list of containers",
-                      doc_text(key), kind_word(list));
+                      doc_text(key), doc_describe(list));
             continue;
         }
         doc_node *nl = doc_new_seq(k->a, doc_span(list));
@@ -537,7 +512,7 @@ static doc_node *build_pod(k8s_ctx *k, const doc_node *spec, const doc_node *wme
             if (doc_kind_of(ctr) != DOC_MAP) {
                 diags_add(k->diags, DIAG_ERROR, doc_span(ctr),
                           "invalid item %zu of \"%s\": %s, not a container mapping", j,
-                          container_lists[l], kind_word(ctr));
+                          container_lists[l], doc_describe(ctr));
                 continue;
             }
             doc_node *dc = derive_container(k, ctr, container_lists[l], psc, annotations);
@@ -599,7 +574,7 @@ static const doc_node *walk(k8s_ctx *k, const doc_node *doc, const char *dotted,
             diags_add(k->diags, DIAG_ERROR, doc_span(v),
                       "%s\"%.*s\" of %s \"%s\" is %s, not a mapping",
                       is_spec && !dot ? "pod spec " : "", (int)upto, dotted, kind, name,
-                      kind_word(v));
+                      doc_describe(v));
             return NULL;
         }
         cur = v;

@@ -170,6 +170,26 @@ doc_node *doc_path(const doc_node *n, const char *dotted)
     return cur;
 }
 
+const char *doc_describe(const doc_node *n)
+{
+    if (!n)
+        return "nothing";
+    switch ((doc_kind)n->kind) {
+    case DOC_MAP: return "a mapping";
+    case DOC_SEQ: return "a list";
+    case DOC_UNKNOWN: return "an unknown value";
+    case DOC_SCALAR: break;
+    }
+    switch ((doc_type)n->type) {
+    case DOC_STR: return doc_is_quoted(n) ? "a quoted string" : "a string";
+    case DOC_INT: return "an integer";
+    case DOC_FLOAT: return "a number";
+    case DOC_BOOL: return "a boolean";
+    case DOC_NULL: break;
+    }
+    return "null";
+}
+
 /* ---- building ------------------------------------------------------- */
 
 static doc_node *new_node(bh_arena *a, doc_kind kind, bh_span at)

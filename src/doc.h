@@ -89,6 +89,11 @@ long doc_map_find(const doc_node *map, const char *key, size_t key_len);
  * step is missing. */
 doc_node *doc_path(const doc_node *n, const char *dotted);
 
+/* What n is, for messages: "a mapping", "a list", "an unknown value", "a
+ * quoted string", "a string", "an integer", "a number", "a boolean",
+ * "null", or "nothing" for NULL. */
+const char *doc_describe(const doc_node *n);
+
 /* ---- building ------------------------------------------------------- */
 
 /* A scalar; text[0..len) is copied into the arena. */

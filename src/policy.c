@@ -230,25 +230,6 @@ static bool keep_source(bh_catalog *c, bh_source *s)
     return true;
 }
 
-static const char *kind_word(const doc_node *n)
-{
-    if (!n)
-        return "nothing";
-    switch (doc_kind_of(n)) {
-    case DOC_MAP: return "a mapping";
-    case DOC_SEQ: return "a list";
-    case DOC_UNKNOWN: return "an unknown value";
-    case DOC_SCALAR: break;
-    }
-    switch (doc_type_of(n)) {
-    case DOC_NULL: return "null";
-    case DOC_BOOL: return "a boolean";
-    case DOC_INT:
-    case DOC_FLOAT: return "a number";
-    case DOC_STR: break;
-    }
-    return "a string";
-}
 
 static bool is_kind(const doc_node *n, doc_kind k) { return n && doc_kind_of(n) == k; }
 
@@ -313,7 +294,7 @@ static bool check_keys(loader *l, const doc_node *map, const keyspec *ks, size_t
     for (size_t i = 0; i < doc_len(map); i++) {
         const doc_node *k = doc_map_key(map, i);
         if (!is_text(k)) {
-            err(l, doc_span(k), "a key of %s must be a string, not %s", what, kind_word(k));
+            err(l, doc_span(k), "a key of %s must be a string, not %s", what, doc_describe(k));
             continue;
         }
         const char *name = doc_text(k);
@@ -341,7 +322,7 @@ static bool check_keys(loader *l, const doc_node *map, const keyspec *ks, size_t
 static const char *want_str(loader *l, const doc_node *v, const char *key)
 {
     if (!is_text(v)) {
-        err(l, doc_span(v), "\"%s\" must be a non-empty string, not %s", key, kind_word(v));
+        err(l, doc_span(v), "\"%s\" must be a non-empty string, not %s", key, doc_describe(v));
         return NULL;
     }
     return doc_text(v);
@@ -352,7 +333,7 @@ static bool want_strlist(loader *l, const doc_node *v, const char *key, bool non
                          const char ***out, size_t *n)
 {
     if (!is_kind(v, DOC_SEQ)) {
-        err(l, doc_span(v), "\"%s\" must be a list of strings, not %s", key, kind_word(v));
+        err(l, doc_span(v), "\"%s\" must be a list of strings, not %s", key, doc_describe(v));
         return false;
     }
     if (nonempty && doc_len(v) == 0) {
@@ -369,7 +350,7 @@ static bool want_strlist(loader *l, const doc_node *v, const char *key, bool non
         const doc_node *it = doc_seq_at(v, i);
         if (!is_text(it)) {
             err(l, doc_span(it), "an item of \"%s\" must be a non-empty string, not %s", key,
-                kind_word(it));
+                doc_describe(it));
             ok = false;
         }
         arr[i] = doc_text(it);
@@ -389,7 +370,7 @@ static bool want_status(loader *l, const doc_node *v, bh_status *out)
             "UNDETERMINED)",
             doc_text(v));
     else
-        err(l, doc_span(v), "\"status\" must be a status name, not %s", kind_word(v));
+        err(l, doc_span(v), "\"status\" must be a status name, not %s", doc_describe(v));
     return false;
 }
 
@@ -452,7 +433,7 @@ static const keyspec similar_keys[] = {
 static void load_similar(loader *l, bh_policy *p, const doc_node *v)
 {
     if (!is_kind(v, DOC_SEQ)) {
-        err(l, doc_span(v), "\"similar\" must be a list of {name, url}, not %s", kind_word(v));
+        err(l, doc_span(v), "\"similar\" must be a list of {name, url}, not %s", doc_describe(v));
         return;
     }
     size_t n = doc_len(v);
@@ -466,7 +447,7 @@ static void load_similar(loader *l, bh_policy *p, const doc_node *v)
         const doc_node *it = doc_seq_at(v, i);
         if (!is_kind(it, DOC_MAP)) {
             err(l, doc_span(it), "an item of \"similar\" must be a mapping {name, url}, not %s",
-                kind_word(it));
+                doc_describe(it));
             continue;
         }
         if (!check_keys(l, it, similar_keys, NKEYS(similar_keys), "an item of \"similar\""))
@@ -483,7 +464,7 @@ static void load_similar(loader *l, bh_policy *p, const doc_node *v)
 static void load_descriptor(loader *l, bh_policy *p, const doc_node *root)
 {
     if (!is_kind(root, DOC_MAP)) {
-        err(l, doc_span(root), "policy.yaml must be a mapping, not %s", kind_word(root));
+        err(l, doc_span(root), "policy.yaml must be a mapping, not %s", doc_describe(root));
         return;
     }
     check_keys(l, root, descriptor_keys, NKEYS(descriptor_keys), "policy.yaml");
@@ -574,7 +555,7 @@ static const keyspec otherwise_keys[] = {
 static const bh_expr *want_expr(loader *l, const doc_node *v, const char *key)
 {
     if (!is_kind(v, DOC_SCALAR) || doc_type_of(v) == DOC_NULL) {
-        err(l, doc_span(v), "\"%s\" must be an expression, not %s", key, kind_word(v));
+        err(l, doc_span(v), "\"%s\" must be an expression, not %s", key, doc_describe(v));
         return NULL;
     }
     bh_expr *e = expr_parse(l->c->a, doc_text(v), doc_text_len(v), doc_span(v), l->d);
@@ -640,7 +621,7 @@ static bool want_tpl(loader *l, const doc_node *v, const char *key, bool allow_i
 {
     out->set = true;
     if (!is_kind(v, DOC_SCALAR) || doc_type_of(v) == DOC_NULL) {
-        err(l, doc_span(v), "\"%s\" must be a string, not %s", key, kind_word(v));
+        err(l, doc_span(v), "\"%s\" must be a string, not %s", key, doc_describe(v));
         return false;
     }
     const char *t = doc_text(v);
@@ -750,7 +731,7 @@ static void load_block(loader *l, const doc_node *conds, const doc_node *other, 
                        pblock *b)
 {
     if (!is_kind(conds, DOC_SEQ)) {
-        err(l, doc_span(conds), "\"conditions\" must be a list, not %s", kind_word(conds));
+        err(l, doc_span(conds), "\"conditions\" must be a list, not %s", doc_describe(conds));
     } else {
         size_t n = doc_len(conds);
         pcond *v = arena_alloc(l->c->a, (n + 1) * sizeof *v);
@@ -761,7 +742,7 @@ static void load_block(loader *l, const doc_node *conds, const doc_node *other, 
         for (size_t i = 0; i < n; i++) {
             const doc_node *m = doc_seq_at(conds, i);
             if (!is_kind(m, DOC_MAP)) {
-                err(l, doc_span(m), "a condition must be a mapping, not %s", kind_word(m));
+                err(l, doc_span(m), "a condition must be a mapping, not %s", doc_describe(m));
                 continue;
             }
             long k = doc_map_find(m, "each", 4);
@@ -778,7 +759,7 @@ static void load_block(loader *l, const doc_node *conds, const doc_node *other, 
     }
     if (!is_kind(other, DOC_MAP)) {
         err(l, doc_span(other), "\"otherwise\" must be a mapping {status, message}, not %s",
-            kind_word(other));
+            doc_describe(other));
         return;
     }
     check_keys(l, other, otherwise_keys, NKEYS(otherwise_keys), "\"otherwise\"");
@@ -794,7 +775,7 @@ static void load_block(loader *l, const doc_node *conds, const doc_node *other, 
 static void load_logic(loader *l, bh_policy *p, const doc_node *root)
 {
     if (!is_kind(root, DOC_MAP)) {
-        err(l, doc_span(root), "logic.yaml must be a mapping, not %s", kind_word(root));
+        err(l, doc_span(root), "logic.yaml must be a mapping, not %s", doc_describe(root));
         return;
     }
     check_keys(l, root, logic_keys, NKEYS(logic_keys), "logic.yaml");
@@ -832,7 +813,7 @@ static void load_expected(loader *l, bh_policy *p, const doc_node *root)
         return;                                 /* an empty file: no entries */
     if (!is_kind(root, DOC_SEQ)) {
         err(l, doc_span(root), "tests/expected.yaml must be a list of entries, not %s",
-            kind_word(root));
+            doc_describe(root));
         return;
     }
     size_t n = doc_len(root);
@@ -845,7 +826,7 @@ static void load_expected(loader *l, bh_policy *p, const doc_node *root)
         const doc_node *m = doc_seq_at(root, i);
         bh_expected *x = &v[i];
         if (!is_kind(m, DOC_MAP)) {
-            err(l, doc_span(m), "an expected entry must be a mapping, not %s", kind_word(m));
+            err(l, doc_span(m), "an expected entry must be a mapping, not %s", doc_describe(m));
             continue;
         }
         check_keys(l, m, expected_keys, NKEYS(expected_keys), "an expected entry");
@@ -856,7 +837,7 @@ static void load_expected(loader *l, bh_policy *p, const doc_node *root)
         }
         const doc_node *e = doc_get(m, "error");
         if (e && !doc_bool(e, &x->error))
-            err(l, doc_span(e), "\"error\" must be true or false, not %s", kind_word(e));
+            err(l, doc_span(e), "\"error\" must be true or false, not %s", doc_describe(e));
         const doc_node *o = doc_get(m, "object"), *s = doc_get(m, "status");
         if (x->error) {
             if (o)
@@ -882,7 +863,7 @@ static void load_expected(loader *l, bh_policy *p, const doc_node *root)
             int64_t line;
             if (!doc_int(ln, &line) || line < 1 || line > UINT32_MAX)
                 err(l, doc_span(ln), "\"line\" must be a positive line number, not %s",
-                    kind_word(ln));
+                    doc_describe(ln));
             else
                 x->line = (unsigned)line;
         }
@@ -1114,7 +1095,7 @@ static void load_control(loader *l, const doc_node *m, fw_control *ctl)
     if ((v = doc_get(m, "title")))
         ctl->title = want_str(l, v, "title");
     if ((v = doc_get(m, "retired")) && !doc_bool(v, &ctl->retired))
-        err(l, doc_span(v), "\"retired\" must be true or false, not %s", kind_word(v));
+        err(l, doc_span(v), "\"retired\" must be true or false, not %s", doc_describe(v));
     if ((v = doc_get(m, "policies")) &&
         want_strlist(l, v, "policies", false, &ctl->policies, &ctl->npolicies)) {
         ctl->spans = arena_alloc(l->c->a, (ctl->npolicies + 1) * sizeof *ctl->spans);
@@ -1135,7 +1116,7 @@ static bool load_framework(loader *l, const char *path, const char *data, size_t
     if (!root)
         return false;
     if (!is_kind(root, DOC_MAP)) {
-        err(l, doc_span(root), "a framework must be a mapping, not %s", kind_word(root));
+        err(l, doc_span(root), "a framework must be a mapping, not %s", doc_describe(root));
         return false;
     }
     bh_framework *fw = arena_alloc(c->a, sizeof *fw);
@@ -1156,7 +1137,7 @@ static bool load_framework(loader *l, const char *path, const char *data, size_t
         want_str(l, v, "description");
     const doc_node *ctls = doc_get(root, "controls");
     if (ctls && !is_kind(ctls, DOC_SEQ)) {
-        err(l, doc_span(ctls), "\"controls\" must be a list, not %s", kind_word(ctls));
+        err(l, doc_span(ctls), "\"controls\" must be a list, not %s", doc_describe(ctls));
     } else if (ctls) {
         size_t n = doc_len(ctls);
         fw->controls = arena_alloc(c->a, (n + 1) * sizeof *fw->controls);
@@ -1169,7 +1150,7 @@ static bool load_framework(loader *l, const char *path, const char *data, size_t
             const doc_node *m = doc_seq_at(ctls, i);
             if (!is_kind(m, DOC_MAP)) {
                 err(l, doc_span(m), "a framework control must be a mapping, not %s",
-                    kind_word(m));
+                    doc_describe(m));
                 continue;
             }
             load_control(l, m, &fw->controls[i]);

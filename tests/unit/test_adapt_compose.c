@@ -163,7 +163,7 @@ static void test_service_not_a_mapping(void **state)
     (void)state;
     fx *f = fx_new("services:\n  web: [a, b]\n  ok:\n    image: x\n");
     assert_int_equal(objlist_len(f->objs), 1);
-    assert_true(has_diag(f, DIAG_ERROR, "service \"web\" is a sequence, not a mapping"));
+    assert_true(has_diag(f, DIAG_ERROR, "service \"web\" is a list, not a mapping"));
     fx_free(f);
 }
 

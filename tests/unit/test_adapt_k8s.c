@@ -557,7 +557,7 @@ static void test_spec_not_a_mapping(void **state)
     const bh_diag *d = diags_get(f->diags, 0);
     assert_int_equal(d->level, DIAG_ERROR);
     assert_int_equal(d->pos.line, 5);
-    assert_string_equal(d->message, "pod spec \"spec\" of Pod \"p\" is a sequence, not a mapping");
+    assert_string_equal(d->message, "pod spec \"spec\" of Pod \"p\" is a list, not a mapping");
     d = diags_get(f->diags, 1);
     assert_int_equal(d->pos.line, 12);
     assert_string_equal(d->message,
@@ -566,7 +566,7 @@ static void test_spec_not_a_mapping(void **state)
     d = diags_get(f->diags, 2);
     assert_int_equal(d->pos.line, 18);
     assert_string_equal(d->message,
-                        "\"spec.template\" of Deployment \"other\" is a sequence, not a mapping");
+                        "\"spec.template\" of Deployment \"other\" is a list, not a mapping");
     fx_free(f);
 }
 
