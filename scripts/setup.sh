@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake pkg-config libyaml-dev libcmocka-dev; do
+for pkg in build-essential cmake pkg-config libyaml-dev libcmocka-dev python3 python3-jsonschema; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -54,7 +54,7 @@ static const opt_def catalog_opts[] = {
 };
 
 static const opt_def scan_opts[] = {
-    {"format", 'f', "FORMAT", OPT_FORMAT, "report format: text (default) or json"},
+    {"format", 'f', "FORMAT", OPT_FORMAT, "report format: text (default), json or sarif"},
     {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE instead of standard output"},
     {"all", 'a', NULL, OPT_ALL, "text: also list COMPLIANT and INAPPLICABLE results"},
     {"exclude", 'e', "GLOB", OPT_EXCLUDE, "skip paths matching GLOB (repeatable)"},
@@ -409,12 +409,20 @@ static bool write_baseline(const char *path, const bh_results *r)
 
 static int cmd_scan(cli *c)
 {
-    bool format_json = false;
-    if (c->format && strcmp(c->format, "json") == 0)
-        format_json = true;
-    else if (c->format && strcmp(c->format, "text") != 0) {
-        usage_error("unknown format '%s' (expected text or json)", c->format);
-        return EXIT_USAGE;
+    static const struct {
+        const char *name;
+        bool (*write)(FILE *, const report_input *);
+    } formats[] = {{"text", report_text}, {"json", report_json}, {"sarif", report_sarif}};
+    bool (*write_report)(FILE *, const report_input *) = report_text;
+    if (c->format) {
+        write_report = NULL;
+        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+            if (strcmp(c->format, formats[i].name) == 0)
+                write_report = formats[i].write;
+        if (!write_report) {
+            usage_error("unknown format '%s' (expected text, json or sarif)", c->format);
+            return EXIT_USAGE;
+        }
     }
     if (c->cfn_diags) {
         print_diags(c->cfn_diags);
@@ -473,8 +481,9 @@ static int cmd_scan(cli *c)
     if (out != stdout || !isatty(STDOUT_FILENO))
         setvbuf(out, NULL, _IOFBF, 1 << 20);   /* a report is megabytes: few writes */
     report_input in = {.results = scan_results(s), .diags = scan_diags(s),
-                       .nfiles = scan_nfiles(s), .show_all = c->all, .baselined = baselined};
-    bool ok = format_json ? report_json(out, &in) : report_text(out, &in);
+                       .nfiles = scan_nfiles(s), .show_all = c->all, .baselined = baselined,
+                       .catalog = cat};
+    bool ok = write_report(out, &in);
     if (out != stdout)
         ok = (fclose(out) == 0) && ok;
     else

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "policy.h"
 #include "result.h"
 
 typedef struct report_input {
@@ -21,10 +22,15 @@ typedef struct report_input {
     size_t nfiles;           /* files read */
     bool show_all;           /* text: also COMPLIANT and INAPPLICABLE */
     size_t baselined;        /* results dropped because a baseline holds them */
+    const bh_catalog *catalog; /* rule metadata (SARIF); may be NULL */
 } report_input;
 
 /* The JSON report.  false when writing failed. */
 bool report_json(FILE *out, const report_input *in);
+
+/* SARIF 2.1.0 (GitHub code scanning): INCOMPLIANT and UNDETERMINED
+ * results, one rule per policy among them (report_sarif.c). */
+bool report_sarif(FILE *out, const report_input *in);
 
 /* The text report. */
 bool report_text(FILE *out, const report_input *in);
