@@ -695,12 +695,15 @@ static bool on_end(ytree *T, const yaml_event_t *ev)
     frame f = T->frames[T->nframes - 1];
     bh_span at = span_make(T->src, f.start, end.end < f.start ? f.start : end.end);
     doc_node *n;
+    /* no child was ever pushed (an empty first collection): no array yet */
+    doc_node **kids = T->kids ? T->kids + f.base : NULL;
     if (f.kind == FR_MAP) {
         if (!close_map_pairs(T, &f))
             return false;
-        n = doc_new_map_from(T->a, at, T->kids + f.base, (T->nkids - f.base) / 2);
+        kids = T->kids ? T->kids + f.base : NULL;
+        n = doc_new_map_from(T->a, at, kids, (T->nkids - f.base) / 2);
     } else {
-        n = doc_new_seq_from(T->a, at, T->kids + f.base, T->nkids - f.base);
+        n = doc_new_seq_from(T->a, at, kids, T->nkids - f.base);
     }
     if (!n) {
         fail_oom(T, at);
