@@ -69,4 +69,19 @@ bool adapt_cfn_with(const doc_node *root, const struct cfn_params *params, bh_ar
  * diagnostics and are left out.  false on exhaustion. */
 bool adapt_compose(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
 
+struct tf_module;
+
+/* Terraform: the resources of an evaluated module (tfeval.h) of the types
+ * adapt_tf_wants() accepts -- aws_ecs_task_definition, _service,
+ * _task_set, _cluster, _capacity_provider into the aws/ecs/... objects,
+ * the kubernetes provider's workload resources and kubernetes_manifest
+ * into k8s/pod objects -- named by resource address
+ * ("module.web.aws_ecs_task_definition.app[0]").  adapt_tf_plan reads the
+ * same resources from `terraform show -json` output (planned_values, with
+ * resource_changes' after_unknown as unknowns).  false when some resource
+ * was skipped with an error. */
+bool adapt_tf_wants(const char *type);
+bool adapt_tf(const struct tf_module *m, bh_arena *a, bh_objlist *out, bh_diags *diags);
+bool adapt_tf_plan(const doc_node *root, bh_arena *a, bh_objlist *out, bh_diags *diags);
+
 #endif

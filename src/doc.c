@@ -333,6 +333,12 @@ void doc_map_set_val(doc_node *map, size_t i, doc_node *val)
         map->u.c.v[2 * i + 1] = val;
 }
 
+void doc_seq_set(doc_node *seq, size_t i, doc_node *item)
+{
+    if (seq && seq->kind == DOC_SEQ && i < seq->u.c.n)
+        seq->u.c.v[i] = item;
+}
+
 bool doc_seq_append(bh_arena *a, doc_node *seq, doc_node *item)
 {
     if (!seq || seq->kind != DOC_SEQ || !item)

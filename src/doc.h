@@ -126,6 +126,7 @@ bool doc_map_append(bh_arena *a, doc_node *map, doc_node *key, doc_node *val);
 /* Set key to val: replaces the value of an existing pair, else appends. */
 bool doc_map_put(bh_arena *a, doc_node *map, const char *key, doc_node *val);
 void doc_map_set_val(doc_node *map, size_t i, doc_node *val);
+void doc_seq_set(doc_node *seq, size_t i, doc_node *item);
 bool doc_seq_append(bh_arena *a, doc_node *seq, doc_node *item);
 
 void doc_set_tag(doc_node *n, const char *tag);    /* tag owned by the arena */

@@ -1723,9 +1723,29 @@ hcl_file *hcl_parse(const bh_source *src, bh_arena *a, const hcl_limits *lim, bh
     return f;
 }
 
-hcl_expr *hcl_parse_expr(const bh_source *src, bh_arena *a, const hcl_limits *lim, bh_diags *diags)
+/* A parser over src's bytes [start, end) (a BOM skipped at start). */
+static parser *parser_range(const bh_source *src, uint32_t start, uint32_t end, bh_arena *a,
+                            const hcl_limits *lim, bh_diags *diags)
 {
     parser *p = parser_new(src, a, lim, diags);
+    if (!p)
+        return NULL;
+    if (end < p->n)
+        p->n = end;
+    if (start > p->pos)
+        p->pos = start <= p->n ? start : p->n;
+    return p;
+}
+
+hcl_expr *hcl_parse_expr(const bh_source *src, bh_arena *a, const hcl_limits *lim, bh_diags *diags)
+{
+    return hcl_parse_expr_range(src, 0, (uint32_t)source_len(src), a, lim, diags);
+}
+
+hcl_expr *hcl_parse_expr_range(const bh_source *src, uint32_t start, uint32_t end, bh_arena *a,
+                               const hcl_limits *lim, bh_diags *diags)
+{
+    parser *p = parser_range(src, start, end, a, lim, diags);
     if (!p)
         return NULL;
     if (setjmp(p->fail)) {
@@ -1744,7 +1764,13 @@ hcl_expr *hcl_parse_expr(const bh_source *src, bh_arena *a, const hcl_limits *li
 hcl_expr *hcl_parse_template(const bh_source *src, bh_arena *a, const hcl_limits *lim,
                              bh_diags *diags)
 {
-    parser *p = parser_new(src, a, lim, diags);
+    return hcl_parse_template_range(src, 0, (uint32_t)source_len(src), a, lim, diags);
+}
+
+hcl_expr *hcl_parse_template_range(const bh_source *src, uint32_t start, uint32_t end,
+                                   bh_arena *a, const hcl_limits *lim, bh_diags *diags)
+{
+    parser *p = parser_range(src, start, end, a, lim, diags);
     if (!p)
         return NULL;
     if (setjmp(p->fail)) {

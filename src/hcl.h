@@ -228,6 +228,14 @@ hcl_expr *hcl_parse_expr(const bh_source *src, bh_arena *a, const hcl_limits *li
 hcl_expr *hcl_parse_template(const bh_source *src, bh_arena *a, const hcl_limits *lim,
                              bh_diags *diags);
 
+/* As the two above, over the bytes [start, end) of src only (an
+ * expression or template embedded in another file: a .tf.json string),
+ * spans still offsets into src. */
+hcl_expr *hcl_parse_expr_range(const bh_source *src, uint32_t start, uint32_t end, bh_arena *a,
+                               const hcl_limits *lim, bh_diags *diags);
+hcl_expr *hcl_parse_template_range(const bh_source *src, uint32_t start, uint32_t end,
+                                   bh_arena *a, const hcl_limits *lim, bh_diags *diags);
+
 /* ---- reading ---------------------------------------------------------- */
 
 /* The last attribute of body named name, or NULL. */

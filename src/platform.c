@@ -531,6 +531,9 @@ static doc_node *norm_map(bh_arena *a, const doc_node *map, const ecs_field *tab
 
 static doc_node *norm_value(bh_arena *a, const doc_node *v, const ecs_field *f, unsigned flags)
 {
+    if (f && f->shape == ECS_OBJECT && (flags & ECS_BLOCK_LISTS) && doc_kind_of(v) == DOC_SEQ &&
+        doc_len(v) >= 1 && doc_kind_of(doc_seq_at(v, 0)) == DOC_MAP)
+        v = doc_seq_at(v, 0);
     if (f && f->shape == ECS_OBJECT && doc_kind_of(v) == DOC_MAP)
         return norm_map(a, v, f->fields, flags);
     if (f && f->shape == ECS_OBJECT_LIST && doc_kind_of(v) == DOC_SEQ) {

@@ -118,7 +118,9 @@ enum {
     ECS_KEYS_EXACT = 0,               /* native JSON: the CLI rejects other spellings */
     ECS_KEYS_ANY_CASE = 1 << 0,       /* CloudFormation PascalCase, Terraform's decoder */
     ECS_KEYS_IGNORE_UNDERSCORES = 1 << 1, /* snake_case: network_mode is networkMode */
-    ECS_VALUES_PLACEHOLDERS = 1 << 2  /* placeholder strings become unknowns */
+    ECS_VALUES_PLACEHOLDERS = 1 << 2, /* placeholder strings become unknowns */
+    ECS_BLOCK_LISTS = 1 << 3          /* Terraform: an object field given as a list of one
+                                       * mapping (a nested block) is that mapping */
 };
 
 /* Look a key up in a field table under flags; NULL when it is not one. */

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "adapter.h"
@@ -21,11 +22,14 @@
 #include "object.h"
 #include "bhyaml.h"
 #include "suppress.h"
+#include "tfeval.h"
 
 struct bh_scan {
     const bh_catalog *catalog;
     const bh_policy *only;
     bh_scan_opts opts;
+    char **roots;               /* where Terraform's file() may read: the scanned directories */
+    size_t nroots;
     bh_results *results;
     bh_diags *diags;
     size_t nfiles;
@@ -54,6 +58,9 @@ void scan_free(bh_scan *s)
         return;
     results_free(s->results);
     diags_free(s->diags);
+    for (size_t i = 0; i < s->nroots; i++)
+        free(s->roots[i]);
+    free(s->roots);
     free(s);
 }
 
@@ -91,6 +98,12 @@ static bool run_compose(const bh_scan *s, const doc_node *root, bh_arena *a, bh_
     return adapt_compose(root, a, out, diags);
 }
 
+static bool run_tf_plan(const bh_scan *s, const doc_node *root, bh_arena *a, bh_objlist *out,
+                        bh_diags *diags)
+{
+    return adapt_tf_plan(root, a, out, diags);
+}
+
 static const struct {
     bh_kind kind;
     adapter_fn run;
@@ -99,6 +112,7 @@ static const struct {
     {KIND_KUBERNETES, run_k8s},
     {KIND_CLOUDFORMATION, run_cfn},
     {KIND_COMPOSE, run_compose},
+    {KIND_TF_PLAN, run_tf_plan},
 };
 
 /* Where one unit of work (a file) writes: results and diagnostics. */
@@ -169,6 +183,55 @@ static void scan_yaml(const bh_scan *s, const bh_source *src, bh_arena *a, bh_ob
     }
 }
 
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * A Terraform module: the .tf, .tf.json and tfvars files of one directory
+ * (dir NULL: that of the first), evaluated together (tfeval.h), its
+ * resources adapted and evaluated.  Takes ownership of srcs[0..n).
+ */
+static void scan_module(const bh_scan *s, const char *dir, bh_source **srcs, size_t n,
+                        unit_out *out)
+{
+    char *own = dir ? NULL : dir_of(source_path(srcs[0]));
+    bh_arena *a = arena_new();
+    bh_objlist *objs = a ? objlist_new(a) : NULL;
+    tf_opts o = {s->opts.tf_vars, (const char *const *)s->roots, s->nroots,
+                 &s->opts.discover, 0};
+    tf_module *m = objs && (dir || own) ? tf_eval_module(dir ? dir : own, srcs, n, &o,
+                                                         adapt_tf_wants, a, out->diags)
+                                        : NULL;
+    if (!m)
+        diags_add_file(out->diags, DIAG_ERROR, source_path(srcs[0]), (bh_pos){0, 0},
+                       "out of memory");
+    out->nfiles += n;
+    size_t first = results_len(out->results);
+    if (m) {
+        adapt_tf(m, a, objs, out->diags);
+        evaluate(s, objs, out->results);
+        for (size_t i = 0; i < n; i++)
+            suppress_inline(s->opts.suppress, srcs[i],
+                            detect_syntax(source_path(srcs[i]), "", 0), out->results, first,
+                            out->diags);
+        for (size_t i = 0; i < tf_module_nsources(m); i++) {
+            const bh_source *src = tf_module_source(m, i);
+            suppress_inline(s->opts.suppress, src,
+                            detect_syntax(source_path(src), source_data(src), source_len(src)),
+                            out->results, first, out->diags);
+        }
+    }
+    arena_free(a);
+    for (size_t i = 0; i < n; i++)
+        source_free(srcs[i]);
+    free(own);
+}
+
 /* Parse, adapt and evaluate one source; takes ownership of src.  Reads
  * only the scan's settings, so units run in parallel. */
 static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
@@ -201,8 +264,11 @@ static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
         break;
     }
     default:
-        /* Terraform (HCL and JSON syntax) is read by the Terraform module. */
-        break;
+        /* Terraform: a file alone is a module of one file */
+        arena_free(a);
+        out->nfiles--;
+        scan_module(s, NULL, &src, 1, out);
+        return;
     }
     size_t first = results_len(out->results);
     evaluate(s, objs, out->results);
@@ -230,12 +296,20 @@ void scan_buffer(bh_scan *s, const char *path, const char *data, size_t len)
  * diagnostics are kept per file and merged in file order, so the report is
  * the same whatever the thread count. */
 
+/* A unit of work: one file, or the files of one Terraform module
+ * (pick[first .. first + n)). */
+typedef struct unit {
+    size_t first, n;
+    char *dir;                  /* a module's directory; NULL for a file */
+} unit;
+
 typedef struct pool {
     const bh_scan *scan;
     const bh_filelist *files;
-    const size_t *pick;         /* the files to scan: indexes into files */
+    const size_t *pick;         /* indexes into files, each unit's together */
+    const unit *units;
     size_t n;
-    bh_diags **file_diags;      /* one per picked file */
+    bh_diags **unit_diags;      /* one per unit */
     atomic_size_t next;
 } pool;
 
@@ -246,18 +320,40 @@ typedef struct worker {
     pthread_t thread;
 } worker;
 
+static void work_module(pool *p, const unit *u, unit_out *out)
+{
+    bh_source **srcs = calloc(u->n, sizeof *srcs);
+    size_t k = 0;
+    if (!srcs) {
+        diags_add_file(out->diags, DIAG_ERROR, u->dir, (bh_pos){0, 0}, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < u->n; i++) {
+        const char *path = filelist_path(p->files, p->pick[u->first + i]);
+        bh_source *src = discover_read(path, &p->scan->opts.discover, out->diags);
+        if (src)
+            srcs[k++] = src;
+    }
+    if (k)
+        scan_module(p->scan, u->dir, srcs, k, out);
+    free(srcs);
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
     pool *p = w->pool;
     for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
-        const char *path = filelist_path(p->files, p->pick[i]);
-        bh_diags *d = p->file_diags[i];
-        bh_source *src = discover_read(path, &p->scan->opts.discover, d);
-        if (!src)
-            continue;
-        unit_out out = {w->results, d, 0};
-        scan_source(p->scan, src, &out);
+        const unit *u = &p->units[i];
+        unit_out out = {w->results, p->unit_diags[i], 0};
+        if (u->dir) {
+            work_module(p, u, &out);
+        } else {
+            const char *path = filelist_path(p->files, p->pick[u->first]);
+            bh_source *src = discover_read(path, &p->scan->opts.discover, out.diags);
+            if (src)
+                scan_source(p->scan, src, &out);
+        }
         w->nfiles += out.nfiles;
     }
     return NULL;
@@ -273,14 +369,15 @@ static int job_count(const bh_scan *s, size_t nfiles)
     return jobs > 256 ? 256 : (int)jobs;
 }
 
-static bool run_pool(bh_scan *s, const bh_filelist *files, const size_t *pick, size_t n)
+static bool run_pool(bh_scan *s, const bh_filelist *files, const size_t *pick,
+                     const unit *units, size_t n)
 {
     int jobs = job_count(s, n);
-    pool p = {s, files, pick, n, calloc(n ? n : 1, sizeof(bh_diags *)), 0};
+    pool p = {s, files, pick, units, n, calloc(n ? n : 1, sizeof(bh_diags *)), 0};
     worker *w = calloc((size_t)jobs, sizeof *w);
-    bool ok = p.file_diags && w;
+    bool ok = p.unit_diags && w;
     for (size_t i = 0; ok && i < n; i++)
-        ok = (p.file_diags[i] = diags_new()) != NULL;
+        ok = (p.unit_diags[i] = diags_new()) != NULL;
     for (int j = 0; ok && j < jobs; j++) {
         w[j].pool = &p;
         ok = (w[j].results = results_new()) != NULL;
@@ -295,35 +392,157 @@ static bool run_pool(bh_scan *s, const bh_filelist *files, const size_t *pick, s
         for (int j = 1; j < started; j++)
             pthread_join(w[j].thread, NULL);
         for (size_t i = 0; i < n; i++)
-            diags_move(s->diags, p.file_diags[i]);
+            diags_move(s->diags, p.unit_diags[i]);
         for (int j = 0; j < jobs; j++) {
             ok = results_move(s->results, w[j].results) && ok;
             s->nfiles += w[j].nfiles;
         }
     }
-    for (size_t i = 0; p.file_diags && i < n; i++)
-        diags_free(p.file_diags[i]);
+    for (size_t i = 0; p.unit_diags && i < n; i++)
+        diags_free(p.unit_diags[i]);
     for (int j = 0; w && j < jobs; j++)
         results_free(w[j].results);
-    free(p.file_diags);
+    free(p.unit_diags);
     free(w);
     return ok;
+}
+
+/* ---- Terraform modules as units ----------------------------------------- */
+
+typedef struct tf_file {
+    size_t index;
+    char *dir;                  /* canonical */
+} tf_file;
+
+static int tf_file_cmp(const void *x, const void *y)
+{
+    const tf_file *a = x, *b = y;
+    int c = strcmp(a->dir, b->dir);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static bool is_tf(const char *path)
+{
+    bh_syntax syn = detect_syntax(path, "", 0);
+    return syn == SYN_HCL || syn == SYN_TF_JSON;
+}
+
+/* Whether dir is called as a local module by another module of the scan:
+ * then it is evaluated through its callers, with their arguments. */
+static bool called(char *const *calls, size_t ncalls, const char *dir)
+{
+    for (size_t i = 0; i < ncalls; i++)
+        if (strcmp(calls[i], dir) == 0)
+            return true;
+    return false;
+}
+
+/* The local module calls of each directory's .tf files, by a quick look. */
+static bool find_calls(const bh_scan *s, const bh_filelist *all, const tf_file *tf, size_t n,
+                       char ***calls, size_t *ncalls)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *path = filelist_path(all, tf[i].index);
+        if (detect_syntax(path, "", 0) != SYN_HCL)
+            continue;
+        bh_diags *d = diags_new();
+        bh_source *src = d ? discover_read(path, &s->opts.discover, d) : NULL;
+        size_t before = *ncalls;
+        ok = d && (!src || tf_called_modules(tf[i].dir, &src, 1, calls, ncalls));
+        /* a directory calling itself ("./") is still a root */
+        for (size_t k = before; ok && k < *ncalls; k++)
+            if (strcmp((*calls)[k], tf[i].dir) == 0)
+                (*calls)[k][0] = '\0';
+        source_free(src);
+        diags_free(d);
+    }
+    return ok;
+}
+
+/* Units: every non-Terraform file alone; the Terraform files grouped by
+ * directory, leaving out directories other modules call. */
+static bool plan_units(const bh_scan *s, const bh_filelist *all, size_t *pick, unit *units,
+                       size_t *nunits)
+{
+    size_t n = filelist_len(all), k = 0, nu = 0, ntf = 0, ncalls = 0;
+    tf_file *tf = malloc((n ? n : 1) * sizeof *tf);
+    char **calls = NULL;
+    bool ok = tf != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *path = filelist_path(all, i);
+        if (detect_syntax(path, "", 0) == SYN_NONE)
+            continue;   /* a name we do not read is never even opened */
+        if (is_tf(path)) {
+            char *d = dir_of(path);
+            tf[ntf].dir = d ? tf_clean_path(d) : NULL;
+            tf[ntf].index = i;
+            free(d);
+            ok = tf[ntf++].dir != NULL;
+            continue;
+        }
+        units[nu++] = (unit){k, 1, NULL};
+        pick[k++] = i;
+    }
+    if (ok)
+        qsort(tf, ntf, sizeof *tf, tf_file_cmp);
+    ok = ok && find_calls(s, all, tf, ntf, &calls, &ncalls);
+    for (size_t i = 0; ok && i < ntf;) {
+        size_t j = i;
+        while (j < ntf && strcmp(tf[j].dir, tf[i].dir) == 0)
+            j++;
+        if (!called(calls, ncalls, tf[i].dir)) {
+            char *d = dir_of(filelist_path(all, tf[i].index));
+            ok = d != NULL;
+            units[nu++] = (unit){k, j - i, d};
+            for (size_t m = i; m < j; m++)
+                pick[k++] = tf[m].index;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < ntf; i++)
+        free(tf[i].dir);
+    for (size_t i = 0; i < ncalls; i++)
+        free(calls[i]);
+    free(calls);
+    free(tf);
+    *nunits = nu;
+    return ok;
+}
+
+/* The scanned directories (a file's own directory), where Terraform's
+ * file() and local modules may be read. */
+static bool set_roots(bh_scan *s, const char *const *paths, size_t npaths)
+{
+    s->roots = calloc(npaths ? npaths : 1, sizeof *s->roots);
+    if (!s->roots)
+        return false;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        bool dir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+        s->roots[i] = dir ? strdup(paths[i]) : dir_of(paths[i]);
+        if (!s->roots[i])
+            return false;
+        s->nroots++;
+    }
+    return true;
 }
 
 void scan_paths(bh_scan *s, const char *const *paths, size_t npaths)
 {
     bh_filelist *all = filelist_new();
-    bool ok = all && discover(paths, npaths, &s->opts.discover, all, s->diags);
-    size_t n = ok ? filelist_len(all) : 0, k = 0;
+    bool ok = all && set_roots(s, paths, npaths) &&
+              discover(paths, npaths, &s->opts.discover, all, s->diags);
+    size_t n = ok ? filelist_len(all) : 0, nunits = 0;
     size_t *pick = malloc((n ? n : 1) * sizeof *pick);
-    ok = ok && pick;
-    /* a name we do not read is never even opened */
-    for (size_t i = 0; ok && i < n; i++)
-        if (detect_syntax(filelist_path(all, i), "", 0) != SYN_NONE)
-            pick[k++] = i;
-    if (!ok || !run_pool(s, all, pick, k))
+    unit *units = malloc((n ? n : 1) * sizeof *units);
+    ok = ok && pick && units && plan_units(s, all, pick, units, &nunits);
+    if (!ok || !run_pool(s, all, pick, units, nunits))
         diags_add_file(s->diags, DIAG_ERROR, "", (bh_pos){0, 0}, "out of memory");
+    for (size_t i = 0; units && i < nunits; i++)
+        free(units[i].dir);
     free(pick);
+    free(units);
     filelist_free(all);
 }
 

@@ -24,6 +24,7 @@ typedef struct bh_scan_opts {
     int jobs;                  /* worker threads; 0: online cores */
     const cfn_params *cfn_params; /* CloudFormation parameter values; may be NULL */
     const struct suppress_opts *suppress; /* suppressions, overrides (suppress.h); may be NULL */
+    const struct tf_vars *tf_vars; /* Terraform --var / --var-file values; may be NULL */
 } bh_scan_opts;
 
 typedef struct bh_scan bh_scan;
