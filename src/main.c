@@ -23,6 +23,7 @@
 #include "report.h"
 #include "scan.h"
 #include "suppress.h"
+#include "tfeval.h"
 
 enum { EXIT_CLEAN = 0, EXIT_INCOMPLIANT = 1, EXIT_USAGE = 2, EXIT_PARSE = 3 };
 
@@ -31,7 +32,8 @@ enum { EXIT_CLEAN = 0, EXIT_INCOMPLIANT = 1, EXIT_USAGE = 2, EXIT_PARSE = 3 };
 enum opt_id {
     OPT_HELP = 1, OPT_FORMAT, OPT_OUTPUT, OPT_EXCLUDE, OPT_FOLLOW, OPT_MAX_SIZE, OPT_POLICIES,
     OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR, OPT_CFN_PARAM,
-    OPT_CFN_PARAMS_FILE, OPT_CONFIG, OPT_NO_INLINE, OPT_BASELINE, OPT_CREATE_BASELINE,
+    OPT_CFN_PARAMS_FILE, OPT_VAR, OPT_VAR_FILE, OPT_CONFIG, OPT_NO_INLINE, OPT_BASELINE,
+    OPT_CREATE_BASELINE,
     OPT_THRESHOLD, OPT_SOFT_FAIL
 };
 
@@ -75,6 +77,10 @@ static const opt_def scan_opts[] = {
      "set a CloudFormation parameter (repeatable; last wins)"},
     {"cfn-params-file", 0, "FILE", OPT_CFN_PARAMS_FILE,
      "CloudFormation parameters from AWS CLI JSON (repeatable)"},
+    {"var", 0, "NAME=VALUE", OPT_VAR,
+     "set a Terraform root module variable (repeatable; last wins)"},
+    {"var-file", 0, "FILE", OPT_VAR_FILE,
+     "Terraform variables from a .tfvars or .tfvars.json file (repeatable)"},
     {"help", 'h', NULL, OPT_HELP, "show this help"},
     OPT_END,
 };
@@ -95,7 +101,8 @@ typedef struct cli {
     size_t max_file_size;
     int jobs;
     cfn_params *cfn;           /* --cfn-param, --cfn-params-file, in order */
-    bh_diags *cfn_diags;       /* their errors, reported by the command */
+    tf_vars *tfvars;           /* --var, --var-file, in order */
+    bh_diags *value_diags;     /* errors in those and the above, reported by the command */
     const char *config, *baseline, *create_baseline, *threshold;
     bool no_inline, soft_fail;
 } cli;
@@ -168,12 +175,22 @@ static bool apply(cli *c, const opt_def *o, const char *val)
     case OPT_CFN_PARAM:
     case OPT_CFN_PARAMS_FILE:
         if ((!c->cfn && !(c->cfn = cfn_params_new())) ||
-            (!c->cfn_diags && !(c->cfn_diags = diags_new())))
+            (!c->value_diags && !(c->value_diags = diags_new())))
             return false;
         if (o->id == OPT_CFN_PARAM)
-            cfn_params_add_arg(c->cfn, val, c->cfn_diags);
+            cfn_params_add_arg(c->cfn, val, c->value_diags);
         else
-            cfn_params_load_file(c->cfn, val, c->cfn_diags);
+            cfn_params_load_file(c->cfn, val, c->value_diags);
+        return true;
+    case OPT_VAR:
+    case OPT_VAR_FILE:
+        if ((!c->tfvars && !(c->tfvars = tf_vars_new())) ||
+            (!c->value_diags && !(c->value_diags = diags_new())))
+            return false;
+        if (o->id == OPT_VAR)
+            tf_vars_add_arg(c->tfvars, val, c->value_diags);
+        else
+            tf_vars_add_file(c->tfvars, val, c->value_diags);
         return true;
     }
     return false;
@@ -248,7 +265,8 @@ static void cli_release(cli *c)
     free(c->skip);
     free(c->args);
     cfn_params_free(c->cfn);
-    diags_free(c->cfn_diags);
+    tf_vars_free(c->tfvars);
+    diags_free(c->value_diags);
 }
 
 /* ---- subcommands ---------------------------------------------------------- */
@@ -424,9 +442,9 @@ static int cmd_scan(cli *c)
             return EXIT_USAGE;
         }
     }
-    if (c->cfn_diags) {
-        print_diags(c->cfn_diags);
-        if (diags_count_level(c->cfn_diags, DIAG_ERROR))
+    if (c->value_diags) {
+        print_diags(c->value_diags);
+        if (diags_count_level(c->value_diags, DIAG_ERROR))
             return EXIT_USAGE;
     }
     bool config_errors = false;
@@ -455,6 +473,7 @@ static int cmd_scan(cli *c)
     so.discover.max_file_size = c->max_file_size;
     so.jobs = c->jobs;
     so.cfn_params = c->cfn;
+    so.tf_vars = c->tfvars;
     so.suppress = &acc.sup;
     bh_scan *s = scan_new(cat, &so);
     if (!s) {

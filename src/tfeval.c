@@ -47,6 +47,8 @@ typedef struct var_decl {
     bh_span at;
     tfx def;
     const char *type;       /* "string", "bool", "number", "list", ...; NULL: any */
+    const hcl_expr *type_x; /* the type constraint, when written in HCL */
+    bool nonnull;           /* nullable = false: a null argument means the default */
     state st;
     doc_node *val;          /* its value (may be unknown) */
 } var_decl;
@@ -74,9 +76,12 @@ typedef struct mod_decl {
     tfbody body;
     const char *source;     /* NULL when not a string */
     tfx count, for_each;
-    tf_mod *child;          /* the single instance, once loaded */
-    state st;
-    doc_node *outputs;      /* a map, or an unknown */
+    struct mod_inst {
+        doc_node *key;      /* count.index or each.key; NULL without count/for_each */
+        tf_mod *child;      /* NULL when not read (outside the roots, ...) */
+    } *insts;
+    size_t ninsts, capinsts;
+    state st;               /* of the expansion */
 } mod_decl;
 
 typedef struct out_decl {
@@ -120,6 +125,8 @@ struct tf_mod {
     const tf_mod *caller;   /* NULL for the root */
     const mod_decl *call;
     const tf_scope *call_scope;  /* each / count of the call's instance */
+    state out_st;
+    doc_node *outputs;      /* a map of the output values */
 };
 
 typedef struct rendered rendered;
@@ -217,16 +224,28 @@ bool tf_charge(const tf_ctx *c, bh_span at, unsigned long n)
     return true;
 }
 
-/* The source text at a span, at most 200 bytes, for an unknown. */
+/* The source text at a span for an unknown: runs of blanks and newlines
+ * as one space, at most 100 bytes. */
 static const char *span_text(bh_arena *a, bh_span at)
 {
     if (!span_valid(at) || at.end < at.start)
         return "?";
-    size_t n = at.end - at.start;
-    const char *s = source_data(at.src) + at.start;
-    if (n <= 200)
-        return arena_strndup(a, s, n);
-    return arena_printf(a, "%.*s...", 197, s);
+    const char *s = source_data(at.src) + at.start, *e = source_data(at.src) + at.end;
+    char buf[104];
+    size_t o = 0;
+    for (; s < e && o < 100; s++) {
+        bool blank = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+        if (blank && (o == 0 || buf[o - 1] == ' '))
+            continue;
+        buf[o++] = blank ? ' ' : *s;
+    }
+    while (o && buf[o - 1] == ' ')
+        o--;
+    if (s < e) {
+        memcpy(buf + (o > 97 ? 97 : o), "...", 3);
+        o = (o > 97 ? 97 : o) + 3;
+    }
+    return arena_strndup(a, buf, o);
 }
 
 doc_node *tf_unknown(const tf_ctx *c, bh_span at)
@@ -325,8 +344,8 @@ static const given *find_given(const tf_eval *e, const char *name)
 
 static bool type_is(const char *type, const char *t) { return type && strcmp(type, t) == 0; }
 
-/* Convert a value to a variable's primitive type, as Terraform does. */
-static doc_node *convert(const tf_ctx *c, doc_node *v, const char *type)
+/* Convert a value to a primitive type, as Terraform does. */
+static doc_node *convert_to(const tf_ctx *c, doc_node *v, const char *type)
 {
     bh_arena *a = c->e->a;
     if (!v || tf_type_of(v) == TF_UNKNOWN || tf_type_of(v) == TF_NULL)
@@ -349,6 +368,104 @@ static doc_node *convert(const tf_ctx *c, doc_node *v, const char *type)
     if (out && out != v)
         doc_set_trace(out, doc_trace_of(v));
     return out ? out : oom(c, doc_span(v));
+}
+
+static doc_node *conform(const tf_ctx *c, doc_node *v, const hcl_expr *t, unsigned depth);
+
+static const hcl_expr *call_arg(const hcl_expr *t, const char *fn, size_t i)
+{
+    return t && t->kind == HCL_E_CALL && strcmp(t->u.call.name, fn) == 0 && i < t->u.call.n
+               ? t->u.call.args[i]
+               : NULL;
+}
+
+/* object({a = optional(T, d), b = T}): missing optional attributes get
+ * their default (or null), as Terraform's type conversion does. */
+static doc_node *conform_object(const tf_ctx *c, doc_node *v, const hcl_expr *attrs,
+                                unsigned depth)
+{
+    bh_arena *a = c->e->a;
+    doc_node *m = doc_new_map(a, doc_span(v));
+    for (size_t i = 0; m && i < doc_len(v); i++)
+        if (!doc_map_append(a, m, doc_map_key(v, i), doc_map_val(v, i)))
+            m = NULL;
+    for (size_t i = 0; m && i < attrs->u.object.n; i++) {
+        const hcl_obj_item *it = &attrs->u.object.items[i];
+        const char *name = it->key->kind == HCL_E_STRING ? it->key->u.str.text
+                           : it->key->kind == HCL_E_VAR  ? it->key->u.var.name
+                                                         : NULL;
+        if (!name)
+            continue;
+        const hcl_expr *at = it->value, *opt = call_arg(at, "optional", 0);
+        doc_node *val = doc_get(v, name);
+        /* an optional attribute omitted or null takes its default */
+        if (val && opt && tf_type_of(val) == TF_NULL && call_arg(at, "optional", 1))
+            val = NULL;
+        if (!val && opt) {
+            const hcl_expr *def = call_arg(at, "optional", 1);
+            tf_ctx none = {c->e, NULL, NULL};
+            val = def ? ev_top(&none, (tfx){def, NULL}) : tf_null(a, doc_span(v));
+            if (val && def && !doc_add_trace(a, val = doc_copy(a, val), def->span,
+                                             arena_printf(a, "from the optional default of "
+                                                             "attribute \"%s\"", name)))
+                val = NULL;
+        }
+        if (!val)
+            continue;
+        val = conform(c, val, opt ? opt : at, depth + 1);
+        if (!val || !doc_map_put(a, m, name, val))
+            m = NULL;
+    }
+    return m ? m : oom(c, doc_span(v));
+}
+
+/* v converted to the type constraint t (HCL): primitives converted,
+ * optional object attributes filled in, collections element by element. */
+static doc_node *conform(const tf_ctx *c, doc_node *v, const hcl_expr *t, unsigned depth)
+{
+    if (!v || !t || depth > 32)
+        return v;
+    tf_type vt = tf_type_of(v);
+    if (vt == TF_UNKNOWN || vt == TF_NULL)
+        return v;
+    if (t->kind == HCL_E_VAR)
+        return convert_to(c, v, t->u.var.name);
+    if (t->kind != HCL_E_CALL || t->u.call.n == 0)
+        return v;
+    const char *fn = t->u.call.name;
+    const hcl_expr *inner = t->u.call.args[0];
+    bh_arena *a = c->e->a;
+    if (strcmp(fn, "optional") == 0)
+        return conform(c, v, inner, depth + 1);
+    if (strcmp(fn, "object") == 0 && vt == TF_MAP && inner->kind == HCL_E_OBJECT)
+        return conform_object(c, v, inner, depth);
+    if ((strcmp(fn, "list") == 0 || strcmp(fn, "set") == 0) && vt == TF_LIST) {
+        doc_node *s = doc_new_seq(a, doc_span(v));
+        for (size_t i = 0; s && i < doc_len(v); i++) {
+            doc_node *item = conform(c, doc_seq_at(v, i), inner, depth + 1);
+            if (!item || !doc_seq_append(a, s, item))
+                s = NULL;
+        }
+        return s ? s : oom(c, doc_span(v));
+    }
+    if (strcmp(fn, "map") == 0 && vt == TF_MAP) {
+        doc_node *m = doc_new_map(a, doc_span(v));
+        for (size_t i = 0; m && i < doc_len(v); i++) {
+            doc_node *item = conform(c, doc_map_val(v, i), inner, depth + 1);
+            if (!item || !doc_map_append(a, m, doc_map_key(v, i), item))
+                m = NULL;
+        }
+        return m ? m : oom(c, doc_span(v));
+    }
+    return v;
+}
+
+/* A value converted to a variable's type constraint. */
+static doc_node *convert(const tf_ctx *c, doc_node *v, const var_decl *d)
+{
+    if (d->type_x)
+        return conform(c, v, d->type_x, 0);
+    return convert_to(c, v, d->type);
 }
 
 /* Compute a variable's value once: given, caller's argument, default, or
@@ -374,7 +491,7 @@ static doc_node *var_compute(const tf_ctx *c, tf_mod *m, var_decl *d)
             }
             v = v ? doc_copy(a, v) : NULL;
             v = traced(c, v, g->at, g->note);
-            return convert(c, v, d->type);
+            return convert(c, v, d);
         }
     } else {
         const hcl_item *arg = m->call->body.h ? hcl_body_attr(m->call->body.h, d->name) : NULL;
@@ -383,10 +500,12 @@ static doc_node *var_compute(const tf_ctx *c, tf_mod *m, var_decl *d)
             tf_ctx cc = {e, (tf_mod *)m->caller, m->call_scope};
             tfx x = {arg ? arg->expr : NULL, arg ? NULL : jarg};
             doc_node *v = ev_top(&cc, x);
-            v = v ? doc_copy(a, v) : NULL;
-            const char *note = arena_printf(a, "from the argument of module \"%s\"",
-                                            m->call->name);
-            return convert(c, traced(c, v, tfx_span(x), note), d->type);
+            if (!(v && d->nonnull && tf_type_of(v) == TF_NULL && tfx_set(d->def))) {
+                v = v ? doc_copy(a, v) : NULL;
+                const char *note = arena_printf(a, "from the argument of module \"%s\"",
+                                                m->call->name);
+                return convert(c, traced(c, v, tfx_span(x), note), d);
+            }
         }
     }
     if (tfx_set(d->def)) {
@@ -394,7 +513,7 @@ static doc_node *var_compute(const tf_ctx *c, tf_mod *m, var_decl *d)
         doc_node *v = ev_top(&none, d->def);
         v = v ? doc_copy(a, v) : NULL;
         const char *note = arena_printf(a, "from the default of variable \"%s\"", d->name);
-        return convert(c, traced(c, v, tfx_span(d->def), note), d->type);
+        return convert(c, traced(c, v, tfx_span(d->def), note), d);
     }
     doc_node *u = doc_new_unknown(a, d->at, arena_printf(a, "var.%s", d->name));
     const char *note = m->caller
@@ -461,50 +580,73 @@ static doc_node *local_ref(const tf_ctx *c, const char *name, bh_span at)
     return traced(c, v, d->at, arena_printf(c->e->a, "from local.%s", name));
 }
 
-static tf_mod *module_load(const tf_ctx *c, mod_decl *call, const tf_scope *scope,
-                           const char *prefix);
+static bool is_local_source(const char *s);
+static void mod_expand(tf_mod *m, mod_decl *d);
 
-/* module.NAME: the map of the child's outputs. */
+/* The outputs of a module instance, computed once. */
+static doc_node *child_outputs(const tf_ctx *c, tf_mod *child, bh_span at)
+{
+    if (child->out_st == ST_BUSY)
+        return tf_fail(c, at, "module outputs depend on themselves");
+    if (child->out_st == ST_NEW) {
+        child->out_st = ST_BUSY;
+        doc_node *outs = doc_new_map(c->e->a, at);
+        tf_ctx cc = {c->e, child, NULL};
+        for (size_t i = 0; outs && i < child->d.nouts; i++) {
+            out_decl *o = &child->d.outs[i];
+            doc_node *v = ev_top(&cc, o->x);
+            if (!v || !doc_map_put(c->e->a, outs, o->name, v))
+                outs = NULL;
+        }
+        child->outputs = outs;
+        child->out_st = ST_DONE;
+    }
+    return child->outputs ? child->outputs : oom(c, at);
+}
+
+/* module.NAME: the map of the child's outputs (a list of them with count,
+ * a map by key with for_each). */
 static doc_node *module_ref(const tf_ctx *c, const char *name, bh_span at)
 {
     tf_mod *m = c->m;
+    bh_arena *a = c->e->a;
     mod_decl *d = NULL;
     for (size_t i = 0; i < m->d.nmods && !d; i++)
         if (strcmp(m->d.mods[i].name, name) == 0)
             d = &m->d.mods[i];
     if (!d)
         return tf_fail(c, at, "reference to undeclared module \"%s\"", name);
+    if (!is_local_source(d->source)) {
+        const char *why = d->source ? arena_printf(a, "module \"%s\" comes from \"%s\", which "
+                                                      "bulkhead does not fetch", name, d->source)
+                                    : "the module's source is not a string";
+        return traced(c, tf_unknown(c, at), d->at, why);
+    }
     if (d->st == ST_BUSY)
         return tf_fail(c, at, "module \"%s\" depends on its own outputs", name);
-    if (d->st == ST_NEW) {
-        d->st = ST_BUSY;
-        tf_mod *child = NULL;
-        if (!tfx_set(d->count) && !tfx_set(d->for_each))
-            child = d->child ? d->child
-                             : module_load(c, d, NULL, arena_printf(c->e->a, "%smodule.%s.",
-                                                                    m->prefix, name));
-        d->child = child;
-        if (child) {
-            doc_node *outs = doc_new_map(c->e->a, d->at);
-            tf_ctx cc = {c->e, child, NULL};
-            for (size_t i = 0; outs && i < child->d.nouts; i++) {
-                out_decl *o = &child->d.outs[i];
-                doc_node *v = ev_top(&cc, o->x);
-                if (!v || !doc_map_put(c->e->a, outs, o->name, v))
-                    outs = NULL;
-            }
-            d->outputs = outs;
-        }
-        d->st = ST_DONE;
+    mod_expand(m, d);
+    bool keyed = tfx_set(d->count) || tfx_set(d->for_each);
+    doc_node *all = tfx_set(d->count) ? doc_new_seq(a, at) : doc_new_map(a, at);
+    if (!all)
+        return oom(c, at);
+    for (size_t i = 0; i < d->ninsts; i++) {
+        const struct mod_inst *in = &d->insts[i];
+        if (!in->child || (in->key && tf_is_unknown(in->key)))
+            return traced(c, tf_unknown(c, at), d->at,
+                          in->child ? "how many instances the module has is not known"
+                                    : "the module's directory is not read");
+        doc_node *outs = child_outputs(c, in->child, at);
+        if (!outs)
+            return NULL;
+        if (!keyed)
+            return tf_moved(a, outs, at);
+        if (tfx_set(d->count) ? !doc_seq_append(a, all, outs)
+                              : !doc_map_put(a, all, doc_text(in->key), outs))
+            return oom(c, at);
     }
-    if (!d->outputs) {
-        doc_node *u = tf_unknown(c, at);
-        const char *why = d->source ? arena_printf(c->e->a, "module \"%s\" (%s) is not read",
-                                                   name, d->source)
-                                    : "the module's source is not a string";
-        return traced(c, u, d->at, why);
-    }
-    return tf_moved(c->e->a, d->outputs, at);
+    if (!keyed)
+        return traced(c, tf_unknown(c, at), d->at, "the module is not evaluated");
+    return all;
 }
 
 /* A root name followed by one attribute: var.x, local.x, module.x,
@@ -1477,7 +1619,11 @@ static bool add_var(const tf_ctx *c, decls *d, const char *name, bh_span at, tfb
     var_decl *v = PUSH(c->e->a, d->vars, d->nvars, d->capvars);
     if (!v)
         return false;
-    *v = (var_decl){name, at, body_attr(b, "default"), type_name_of(c, body_attr(b, "type")),
+    tfx t = body_attr(b, "type");
+    tfx nl = body_attr(b, "nullable");
+    bool nonnull = (nl.h && nl.h->kind == HCL_E_BOOL && !nl.h->u.boolean) ||
+                   (nl.j && doc_type_of(nl.j) == DOC_BOOL && doc_text_eq(nl.j, "false"));
+    *v = (var_decl){name, at, body_attr(b, "default"), type_name_of(c, t), t.h, nonnull,
                     ST_NEW, NULL};
     return true;
 }
@@ -1513,7 +1659,7 @@ static bool add_mod(const tf_ctx *c, decls *d, const char *name, bh_span at, tfb
     else if (src.j && doc_type_of(src.j) == DOC_STR)
         s = doc_text(src.j);
     *m = (mod_decl){name, at, b, s, body_attr(b, "count"), body_attr(b, "for_each"),
-                    NULL, ST_NEW, NULL};
+                    NULL, 0, 0, ST_NEW};
     return true;
 }
 
@@ -1836,9 +1982,12 @@ static bool instance_decls(bh_arena *a, decls *dst, const decls *src)
     dst->mods = arena_alloc(a, (src->nmods ? src->nmods : 1) * sizeof *dst->mods);
     if (!dst->vars || !dst->locals || !dst->mods)
         return false;
-    memcpy(dst->vars, src->vars, src->nvars * sizeof *dst->vars);
-    memcpy(dst->locals, src->locals, src->nlocals * sizeof *dst->locals);
-    memcpy(dst->mods, src->mods, src->nmods * sizeof *dst->mods);
+    if (src->nvars)
+        memcpy(dst->vars, src->vars, src->nvars * sizeof *dst->vars);
+    if (src->nlocals)
+        memcpy(dst->locals, src->locals, src->nlocals * sizeof *dst->locals);
+    if (src->nmods)
+        memcpy(dst->mods, src->mods, src->nmods * sizeof *dst->mods);
     dst->capvars = src->nvars;
     dst->caplocals = src->nlocals;
     dst->capmods = src->nmods;
@@ -1944,9 +2093,16 @@ static bool instance(const tf_ctx *c, inst_arg *ia, const tf_scope *bind, const 
         return r->address || (oom(c, ia->res->at), false);
     }
     const char *prefix = arena_printf(e->a, "%s%s%s.", ia->m->prefix, ia->what, suffix);
-    tf_mod *child = module_load(c, ia->mod, bind, prefix);
-    if (child)
-        eval_module(child);
+    tf_scope *sc = bind ? arena_alloc(e->a, sizeof *sc) : NULL;
+    if (sc)
+        *sc = *bind;            /* the binding outlives this call */
+    struct mod_inst *in = PUSH(e->a, ia->mod->insts, ia->mod->ninsts, ia->mod->capinsts);
+    if (!in || (bind && !sc))
+        return oom(c, ia->mod->at), false;
+    in->key = NULL;
+    if (bind)
+        in->key = doc_get(bind->val, strcmp(bind->name, "count") == 0 ? "index" : "key");
+    in->child = module_load(c, ia->mod, sc, prefix);
     return true;
 }
 
@@ -2031,6 +2187,18 @@ static void expand(tf_mod *m, inst_arg *ia, tfx count, tfx for_each, bh_span at)
     (void)at;
 }
 
+/* Create the instances of a module call once (count, for_each). */
+static void mod_expand(tf_mod *m, mod_decl *d)
+{
+    if (d->st != ST_NEW)
+        return;
+    d->st = ST_BUSY;
+    inst_arg ia = {m, arena_printf(m->e->a, "module.%s", d->name), NULL, d, false, 0};
+    if (ia.what)
+        expand(m, &ia, d->count, d->for_each, d->at);
+    d->st = ST_DONE;
+}
+
 static void eval_module(tf_mod *m)
 {
     bh_arena *a = m->e->a;
@@ -2046,9 +2214,10 @@ static void eval_module(tf_mod *m)
         mod_decl *d = &m->d.mods[i];
         if (!is_local_source(d->source))
             continue;
-        inst_arg ia = {m, arena_printf(a, "module.%s", d->name), NULL, d, false, 0};
-        if (ia.what)
-            expand(m, &ia, d->count, d->for_each, d->at);
+        mod_expand(m, d);
+        for (size_t k = 0; k < d->ninsts; k++)
+            if (d->insts[k].child)
+                eval_module(d->insts[k].child);
     }
 }
 
