@@ -798,11 +798,19 @@ static const keyspec expected_keys[] = {
     {"error", false, K_ANY, 0, 0},
 };
 
+/* Whether tests/ holds file, or a directory fixture of that name (a
+ * Terraform module: "tf-vars"), or a file inside one ("tf-vars/main.tf"). */
 static bool has_test_file(const bh_policy *p, const char *file)
 {
-    for (size_t i = 0; i < p->ntests; i++)
-        if (strncmp(p->tests[i].path, "tests/", 6) == 0 && strcmp(p->tests[i].path + 6, file) == 0)
+    size_t n = strlen(file);
+    for (size_t i = 0; i < p->ntests; i++) {
+        const char *t = p->tests[i].path;
+        if (strncmp(t, "tests/", 6) != 0)
+            continue;
+        t += 6;
+        if (strcmp(t, file) == 0 || (strncmp(t, file, n) == 0 && t[n] == '/'))
             return true;
+    }
     return false;
 }
 

@@ -9,8 +9,10 @@
  * one fits), so a mismatch is reported as "expected X, got Y" rather than
  * as one missing and one unexpected result.
  */
+#define _XOPEN_SOURCE 700     /* nftw */
 #include "policytest.h"
 
+#include <ftw.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,9 +79,28 @@ const char *policytest_problem(const policytest_report *r, size_t i)
 
 /* ---- comparing one fixture ------------------------------------------------ */
 
-static bool entry_fits(const bh_expected *x, const bh_result *res)
+/* Whether entry x is about fixture `file`: named by it, or (a directory
+ * fixture) by a file inside it. */
+static bool about(const bh_expected *x, const char *file)
 {
-    return strcmp(x->object, res->object) == 0 && x->status == res->status &&
+    size_t n = strlen(file);
+    return strncmp(x->file, file, n) == 0 && (x->file[n] == '\0' || x->file[n] == '/');
+}
+
+/* Whether a result is in the file an entry names: a directory fixture's
+ * results name files below its scanned copy, prefix. */
+static bool in_file(const bh_expected *x, const bh_result *res, const char *scan_prefix)
+{
+    if (!scan_prefix || !strchr(x->file, '/'))
+        return true;
+    size_t n = strlen(scan_prefix);
+    return strncmp(res->loc.file, scan_prefix, n) == 0 && res->loc.file[n] == '/' &&
+           strcmp(res->loc.file + n + 1, x->file) == 0;
+}
+
+static bool entry_fits(const bh_expected *x, const bh_result *res, const char *prefix)
+{
+    return in_file(x, res, prefix) && strcmp(x->object, res->object) == 0 && x->status == res->status &&
            (!x->line || x->line == res->loc.pos.line) &&
            (!x->message || strstr(res->message, x->message));
 }
@@ -95,7 +116,7 @@ static void describe_entry(const bh_expected *x, char *buf, size_t size)
 }
 
 static void compare_results(policytest_report *r, const char *file, const bh_expected *ex,
-                            size_t nex, const bh_results *res)
+                            size_t nex, const bh_results *res, const char *prefix)
 {
     size_t nres = results_len(res);
     bool *used = calloc(nres + 1, sizeof *used);
@@ -113,16 +134,16 @@ static void compare_results(policytest_report *r, const char *file, const bh_exp
     }
     for (size_t k = 0; k < nex; k++) {
         const bh_expected *x = &ex[k];
-        if (x->error || strcmp(x->file, file) != 0)
+        if (x->error || !about(x, file))
             continue;
         for (size_t i = 0; i < nres && !done[k]; i++)
-            if (!used[i] && entry_fits(x, results_at(res, i)))
+            if (!used[i] && entry_fits(x, results_at(res, i), prefix))
                 used[i] = done[k] = true;
     }
     char want[512];
     for (size_t k = 0; k < nex; k++) {
         const bh_expected *x = &ex[k];
-        if (x->error || done[k] || strcmp(x->file, file) != 0)
+        if (x->error || done[k] || !about(x, file))
             continue;
         describe_entry(x, want, sizeof want);
         size_t i = 0;
@@ -157,7 +178,7 @@ static void compare_errors(policytest_report *r, const char *file, const bh_expe
     bool allowed = false;
     for (size_t k = 0; k < nex; k++) {
         const bh_expected *x = &ex[k];
-        if (!x->error || strcmp(x->file, file) != 0)
+        if (!x->error || !about(x, file))
             continue;
         allowed = true;
         bool found = false;
@@ -183,6 +204,86 @@ static void compare_errors(policytest_report *r, const char *file, const bh_expe
     }
 }
 
+/* ---- directory fixtures --------------------------------------------------
+ * A directory below tests/ is one fixture (a Terraform module with its
+ * tfvars, the files its file() reads, its local modules).  The files are
+ * embedded in the catalog, so the runner writes them to a fresh temporary
+ * directory, scans the copy there and removes it. */
+
+/* The fixture a test file belongs to: its directory below tests/ ("tf-vars"
+ * for "tests/tf-vars/main.tf"), or NULL for a file directly in tests/. */
+static char *fixture_dir(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+    return slash ? strndup(rel, (size_t)(slash - rel)) : NULL;
+}
+
+static bool write_file(const char *path, const char *data, size_t len)
+{
+    /* make the parent directories */
+    char *dir = strdup(path);
+    for (char *p = dir ? dir + 1 : NULL; p && *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    free(dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Scan the files of fixture directory `dir` from a temporary copy. */
+static void run_dir(policytest_report *r, const bh_catalog *c, const bh_policy *p,
+                    const char *dir, const bh_expected *ex, size_t nex)
+{
+    char tmp[] = "/tmp/bulkhead-fixture-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        problem(r, "%s: cannot make a temporary directory to scan it from", dir);
+        return;
+    }
+    size_t n = strlen(dir);
+    bool ok = true;
+    for (size_t i = 0; ok && i < policy_ntests(p); i++) {
+        const bh_file *f = policy_test_file(p, i);
+        const char *rel = f->path + 6;
+        if (strncmp(rel, dir, n) != 0 || rel[n] != '/')
+            continue;
+        char *path = malloc(strlen(tmp) + strlen(rel) + 2);
+        if (path)
+            sprintf(path, "%s/%s", tmp, rel);
+        ok = path && write_file(path, f->data, f->len);
+        free(path);
+    }
+    char *root = malloc(strlen(tmp) + n + 2);
+    bh_scan *s = ok && root ? scan_new(c, NULL) : NULL;
+    if (s) {
+        sprintf(root, "%s/%s", tmp, dir);
+        const char *paths[] = {root};
+        scan_only_policy(s, p);
+        scan_paths(s, paths, 1);
+        scan_finish(s);
+        compare_errors(r, dir, ex, nex, scan_diags(s));
+        compare_results(r, dir, ex, nex, scan_results(s), tmp);
+    } else {
+        problem(r, "%s: cannot write the fixture to %s", dir, tmp);
+    }
+    scan_free(s);
+    free(root);
+    nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 policytest_report *policytest_run(const bh_catalog *c, const bh_policy *p)
 {
     policytest_report *r = calloc(1, sizeof *r);
@@ -198,11 +299,21 @@ policytest_report *policytest_run(const bh_catalog *c, const bh_policy *p)
         problem(r, "no tests/expected.yaml (every policy carries fixtures and their expected "
                    "results)");
     const char *base = *policy_dir(p) ? policy_dir(p) : policy_id(p);
+    char *last_dir = NULL;
     for (size_t i = 0; i < policy_ntests(p) && !r->oom; i++) {
         const bh_file *f = policy_test_file(p, i);
         if (strcmp(f->path, "tests/expected.yaml") == 0)
             continue;
         const char *rel = strncmp(f->path, "tests/", 6) == 0 ? f->path + 6 : f->path;
+        char *dir = fixture_dir(rel);
+        if (dir) {
+            /* test files are sorted: a directory's files are together */
+            if (!last_dir || strcmp(last_dir, dir) != 0)
+                run_dir(r, c, p, dir, ex, nex);
+            free(last_dir);
+            last_dir = dir;
+            continue;
+        }
         size_t plen = strlen(base) + strlen(f->path) + 2;
         char *path = malloc(plen);
         bh_scan *s = path ? scan_new(c, NULL) : NULL;
@@ -216,10 +327,11 @@ policytest_report *policytest_run(const bh_catalog *c, const bh_policy *p)
         scan_buffer(s, path, f->data, f->len);
         scan_finish(s);
         compare_errors(r, rel, ex, nex, scan_diags(s));
-        compare_results(r, rel, ex, nex, scan_results(s));
+        compare_results(r, rel, ex, nex, scan_results(s), NULL);
         scan_free(s);
         free(path);
     }
+    free(last_dir);
     if (r->oom) {
         policytest_free(r);
         return NULL;

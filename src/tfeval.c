@@ -649,6 +649,8 @@ static doc_node *module_ref(const tf_ctx *c, const char *name, bh_span at)
     return all;
 }
 
+static doc_node *get_attr(const tf_ctx *c, const doc_node *o, const char *name, bh_span at);
+
 /* A root name followed by one attribute: var.x, local.x, module.x,
  * path.module, ...; NULL with *handled false when the root is an
  * ordinary value. */
@@ -656,7 +658,17 @@ static doc_node *root_attr(const tf_ctx *c, const hcl_expr *x, bool *handled)
 {
     const char *root = x->u.attr.obj->u.var.name, *name = x->u.attr.name;
     *handled = true;
-    if (scope_find(c->scope, root)) {
+    const tf_scope *bound = scope_find(c->scope, root);
+    if (bound && (strcmp(root, "each") == 0 || strcmp(root, "count") == 0)) {
+        /* each.value, count.index: placed at the reference, traced to
+         * where the value is written */
+        doc_node *v = get_attr(c, bound->val, name, x->span);
+        if (!v || tf_is_unknown(v))
+            return v;
+        const char *note = arena_printf(c->e->a, "from %s.%s", root, name);
+        return traced(c, tf_moved(c->e->a, v, x->span), doc_span(v), note);
+    }
+    if (bound) {
         *handled = false;
         return NULL;
     }

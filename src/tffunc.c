@@ -562,7 +562,7 @@ static doc_node *f_tostring(const tf_ctx *c, const hcl_expr *call, doc_node **ar
         return args[0];
     size_t len;
     const char *s = tf_to_text(A, args[0], &len);
-    return s ? str(c, doc_span(args[0]), s, len) : need(c, call, 0, "a primitive value");
+    return s ? str(c, AT, s, len) : need(c, call, 0, "a primitive value");
 }
 
 static doc_node *f_tonumber(const tf_ctx *c, const hcl_expr *call, doc_node **args, size_t n)
@@ -575,7 +575,7 @@ static doc_node *f_tonumber(const tf_ctx *c, const hcl_expr *call, doc_node **ar
         return args[0];
     if (!tf_to_number(args[0], &d, &isint, &i))
         return need(c, call, 0, "a number or a string holding one");
-    return isint ? tf_num_i(A, doc_span(args[0]), i) : tf_num_f(A, doc_span(args[0]), d);
+    return isint ? tf_num_i(A, AT, i) : tf_num_f(A, AT, d);
 }
 
 static doc_node *f_tobool(const tf_ctx *c, const hcl_expr *call, doc_node **args, size_t n)
@@ -586,7 +586,7 @@ static doc_node *f_tobool(const tf_ctx *c, const hcl_expr *call, doc_node **args
         return args[0];
     if (!tf_to_bool(args[0], &b))
         return need(c, call, 0, "a bool or \"true\"/\"false\"");
-    return tf_bool(A, doc_span(args[0]), b);
+    return tf_bool(A, AT, b);
 }
 
 static doc_node *f_identity(const tf_ctx *c, const hcl_expr *call, doc_node **args, size_t n)
@@ -764,7 +764,7 @@ static doc_node *change_case(const tf_ctx *c, const hcl_expr *call, doc_node **a
     for (size_t i = 0; i < len; i++)
         if (up ? (t[i] >= 'a' && t[i] <= 'z') : (t[i] >= 'A' && t[i] <= 'Z'))
             t[i] = (char)(t[i] ^ 0x20);
-    return str(c, doc_span(args[0]), t, len);
+    return str(c, AT, t, len);
 }
 
 static doc_node *f_lower(const tf_ctx *c, const hcl_expr *call, doc_node **args, size_t n)

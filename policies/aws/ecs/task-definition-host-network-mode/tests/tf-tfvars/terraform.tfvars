@@ -1,0 +1,2 @@
+mode       = "host"
+other_mode = "host"

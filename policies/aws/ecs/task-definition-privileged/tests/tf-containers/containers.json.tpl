@@ -1,0 +1,7 @@
+[
+  {
+    "name": "from-template",
+    "image": "${image}",
+    "privileged": ${privileged}
+  }
+]
