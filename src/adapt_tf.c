@@ -282,6 +282,13 @@ static const char *const k8s_names[][2] = {
 static const char *const k8s_free_maps[] = {"labels", "annotations", "node_selector",
                                             "limits", "requests", "data", NULL};
 
+/* The provider's booleans: Terraform converts "true" and "false" strings. */
+static const char *const k8s_bools[] = {
+    "host_network", "host_pid", "host_ipc", "privileged", "allow_privilege_escalation",
+    "read_only_root_filesystem", "run_as_non_root", "host_process", "host_users",
+    "share_process_namespace", "automount_service_account_token", "enable_service_links",
+    "read_only", "stdin", "tty", NULL};
+
 /* The provider's string-typed integers. */
 static const char *const k8s_int_strings[] = {"run_as_user", "run_as_group", "fs_group", NULL};
 
@@ -383,6 +390,13 @@ static doc_node *k8s_value(actx *x, const char *key, const doc_node *v, unsigned
                 return NULL;
         }
         return s;
+    }
+    if (in_list(k8s_bools, key) && doc_type_of(v) == DOC_STR &&
+        (doc_text_eq(v, "true") || doc_text_eq(v, "false"))) {
+        doc_node *b = doc_new_bool(x->a, doc_span(v), doc_text_eq(v, "true"));
+        if (b)
+            doc_set_trace(b, doc_trace_of(v));
+        return b;
     }
     int64_t n;
     if (in_list(k8s_int_strings, key) && doc_type_of(v) == DOC_STR && *doc_text(v)) {
