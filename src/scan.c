@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,7 +211,7 @@ static void scan_module(const bh_scan *s, const char *dir, bh_source **srcs, siz
     if (!m)
         diags_add_file(out->diags, DIAG_ERROR, source_path(srcs[0]), (bh_pos){0, 0},
                        "out of memory");
-    out->nfiles += n;
+    out->nfiles += n + (m ? tf_module_nsources(m) : 0);
     size_t first = results_len(out->results);
     if (m) {
         adapt_tf(m, a, objs, out->diags);
@@ -301,6 +302,8 @@ void scan_buffer(bh_scan *s, const char *path, const char *data, size_t len)
 typedef struct unit {
     size_t first, n;
     char *dir;                  /* a module's directory; NULL for a file */
+    bool siblings;              /* a file of it was named on the command line: the
+                                 * module is its whole directory, as for Terraform */
 } unit;
 
 typedef struct pool {
@@ -320,12 +323,56 @@ typedef struct worker {
     pthread_t thread;
 } worker;
 
+static bool is_tf(const char *path)
+{
+    bh_syntax syn = detect_syntax(path, "", 0);
+    return syn == SYN_HCL || syn == SYN_TF_JSON;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The Terraform files of dir (a file named on the command line brings its
+ * module along: variables.tf, terraform.tfvars), sorted; NULL on failure. */
+static char **module_files(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.' || !is_tf(e->d_name))
+            continue;
+        if (*n == cap) {
+            char **g = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *v);
+            if (!g)
+                break;
+            v = g;
+        }
+        if (!(v[*n] = discover_join(dir, e->d_name)))
+            break;
+        (*n)++;
+    }
+    if (d)
+        closedir(d);
+    if (v)
+        qsort(v, *n, sizeof *v, name_cmp);
+    return v;
+}
+
 static void work_module(pool *p, const unit *u, unit_out *out)
 {
-    bh_source **srcs = calloc(u->n, sizeof *srcs);
+    size_t nsib = 0;
+    char **sib = u->siblings ? module_files(u->dir, &nsib) : NULL;
+    bh_source **srcs = calloc(u->n + nsib, sizeof *srcs);
     size_t k = 0;
     if (!srcs) {
         diags_add_file(out->diags, DIAG_ERROR, u->dir, (bh_pos){0, 0}, "out of memory");
+        for (size_t i = 0; i < nsib; i++)
+            free(sib[i]);
+        free(sib);
         return;
     }
     for (size_t i = 0; i < u->n; i++) {
@@ -334,6 +381,17 @@ static void work_module(pool *p, const unit *u, unit_out *out)
         if (src)
             srcs[k++] = src;
     }
+    for (size_t i = 0; i < nsib; i++) {
+        bool have = false;
+        for (size_t j = 0; j < u->n && !have; j++)
+            have = strcmp(filelist_path(p->files, p->pick[u->first + j]), sib[i]) == 0;
+        bh_source *src = have ? NULL : discover_read(sib[i], &p->scan->opts.discover,
+                                                      out->diags);
+        if (src)
+            srcs[k++] = src;
+        free(sib[i]);
+    }
+    free(sib);
     if (k)
         scan_module(p->scan, u->dir, srcs, k, out);
     free(srcs);
@@ -421,12 +479,6 @@ static int tf_file_cmp(const void *x, const void *y)
     return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-static bool is_tf(const char *path)
-{
-    bh_syntax syn = detect_syntax(path, "", 0);
-    return syn == SYN_HCL || syn == SYN_TF_JSON;
-}
-
 /* Whether dir is called as a local module by another module of the scan:
  * then it is evaluated through its callers, with their arguments. */
 static bool called(char *const *calls, size_t ncalls, const char *dir)
@@ -462,8 +514,16 @@ static bool find_calls(const bh_scan *s, const bh_filelist *all, const tf_file *
 
 /* Units: every non-Terraform file alone; the Terraform files grouped by
  * directory, leaving out directories other modules call. */
-static bool plan_units(const bh_scan *s, const bh_filelist *all, size_t *pick, unit *units,
-                       size_t *nunits)
+static bool named(const char *const *paths, size_t npaths, const char *path)
+{
+    for (size_t i = 0; i < npaths; i++)
+        if (strcmp(paths[i], path) == 0)
+            return true;
+    return false;
+}
+
+static bool plan_units(const bh_scan *s, const bh_filelist *all, const char *const *paths,
+                       size_t npaths, size_t *pick, unit *units, size_t *nunits)
 {
     size_t n = filelist_len(all), k = 0, nu = 0, ntf = 0, ncalls = 0;
     tf_file *tf = malloc((n ? n : 1) * sizeof *tf);
@@ -481,7 +541,7 @@ static bool plan_units(const bh_scan *s, const bh_filelist *all, size_t *pick, u
             ok = tf[ntf++].dir != NULL;
             continue;
         }
-        units[nu++] = (unit){k, 1, NULL};
+        units[nu++] = (unit){k, 1, NULL, false};
         pick[k++] = i;
     }
     if (ok)
@@ -493,8 +553,11 @@ static bool plan_units(const bh_scan *s, const bh_filelist *all, size_t *pick, u
             j++;
         if (!called(calls, ncalls, tf[i].dir)) {
             char *d = dir_of(filelist_path(all, tf[i].index));
+            bool sib = false;
+            for (size_t m = i; m < j; m++)
+                sib |= named(paths, npaths, filelist_path(all, tf[m].index));
             ok = d != NULL;
-            units[nu++] = (unit){k, j - i, d};
+            units[nu++] = (unit){k, j - i, d, sib};
             for (size_t m = i; m < j; m++)
                 pick[k++] = tf[m].index;
         }
@@ -536,7 +599,7 @@ void scan_paths(bh_scan *s, const char *const *paths, size_t npaths)
     size_t n = ok ? filelist_len(all) : 0, nunits = 0;
     size_t *pick = malloc((n ? n : 1) * sizeof *pick);
     unit *units = malloc((n ? n : 1) * sizeof *units);
-    ok = ok && pick && units && plan_units(s, all, pick, units, &nunits);
+    ok = ok && pick && units && plan_units(s, all, paths, npaths, pick, units, &nunits);
     if (!ok || !run_pool(s, all, pick, units, nunits))
         diags_add_file(s->diags, DIAG_ERROR, "", (bh_pos){0, 0}, "out of memory");
     for (size_t i = 0; units && i < nunits; i++)

@@ -1,0 +1,2 @@
+pid_mode     = "task"
+network_mode = "bridge"
