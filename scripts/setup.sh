@@ -19,6 +19,22 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# node and npm for the differential test against HashiCorp's HCL parser
+# (tests/hcl2json): Debian's, unless a node is already on the PATH.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing nodejs npm" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "setup: node/npm missing (Debian packages nodejs npm); tests/hcl2json will fail" >&2
+  fi
+fi
+if command -v npm >/dev/null && [ ! -d tests/hcl2json/node_modules/@cdktf/hcl2json ]; then
+  npm ci --prefix tests/hcl2json --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 build=${1:-build}
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
