@@ -18,8 +18,10 @@ peer corpus is absent.
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 # (peer, check folder, source platform folder or None, bulkhead policies)
 MAP = [
@@ -58,6 +60,28 @@ MAP = [
      ["aws/ecs/task-definition-host-network-mode"]),
     ("kics", "cloudformation/batch_job_definition_with_privileged_container_properties",
      ["aws/ecs/task-definition-privileged"]),
+    # KICS Terraform (the AWS and kubernetes providers)
+    ("kics", "terraform/ecs_task_definition_network_mode_not_recommended",
+     ["aws/ecs/task-definition-host-network-mode"]),
+    ("kics", "terraform/container_is_privileged", ["k8s/pod/privileged"]),
+    ("kics", "terraform/container_host_pid_is_true", ["k8s/pod/host-pid"]),
+    ("kics", "terraform/shared_host_ipc_namespace", ["k8s/pod/host-ipc"]),
+    ("kics", "terraform/shared_host_network_namespace", ["k8s/pod/host-network"]),
+    ("kics", "terraform/container_runs_unmasked", ["k8s/pod/proc-mount-unmasked"]),
+    ("kics", "terraform/container_with_added_capabilities", ["k8s/pod/added-capabilities"]),
+    ("kics", "terraform/containers_with_sys_admin_capabilities", ["k8s/pod/added-capabilities"]),
+    ("kics", "terraform/docker_daemon_socket_is_exposed_to_containers",
+     ["k8s/pod/runtime-socket-mount"]),
+    ("kics", "terraform/net_raw_capabilities_not_being_dropped", ["k8s/pod/net-raw-capability"]),
+    ("kics", "terraform/no_drop_capabilities_for_containers", ["k8s/pod/capabilities-not-dropped"]),
+    ("kics", "terraform/privilege_escalation_allowed", ["k8s/pod/allow-privilege-escalation"]),
+    ("kics", "terraform/root_container_not_mounted_as_read_only",
+     ["k8s/pod/readonly-root-filesystem"]),
+    ("kics", "terraform/secoomp_profile_is_not_configured", ["k8s/pod/seccomp-not-set"]),
+    ("kics", "terraform/non_kube_system_pod_with_host_mount", ["k8s/pod/host-path-volume"]),
+    ("kics", "terraform/workload_mounting_with_sensitive_os_directory", ["k8s/pod/host-path-volume"]),
+    ("kics", "terraform/cluster_allows_unsafe_sysctls", ["k8s/pod/unsafe-sysctls"]),
+    ("kics", "terraform/missing_app_armor_config", ["k8s/pod/apparmor-unconfined"]),
     # Trivy
     ("trivy", "KSV-0001_can_elevate_its_own_privileges", ["k8s/pod/allow-privilege-escalation"]),
     ("trivy", "KSV-0002_apparmor_policy_disabled", ["k8s/pod/apparmor-unconfined"]),
@@ -81,7 +105,7 @@ MAP = [
     ("trivy", "AWS-0036_no_plaintext_secrets", ["aws/ecs/task-definition-secrets-as-environment-variables"]),
 ]
 
-READ = (".yaml", ".yml", ".json")
+READ = (".yaml", ".yml", ".json", ".tf")
 
 
 def fixtures(peers, peer, check):
@@ -126,8 +150,14 @@ def scan(bulkhead, path, policies):
     args = [bulkhead, "scan", "--format", "json"]
     for p in policies:
         args += ["--policy", p]
-    args.append(path)
-    run = subprocess.run(args, capture_output=True, text=True)
+    if path.endswith(".tf"):
+        # a Terraform module is a directory: each fixture file alone in one
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(path, tmp)
+            run = subprocess.run(args + [os.path.join(tmp, os.path.basename(path))],
+                                 capture_output=True, text=True)
+    else:
+        run = subprocess.run(args + [path], capture_output=True, text=True)
     if run.returncode not in (0, 1, 3):
         raise SystemExit(f"bulkhead exited {run.returncode} on {path}: {run.stderr}")
     report = json.loads(run.stdout)
