@@ -1053,8 +1053,10 @@ static doc_node *keep_render(const tf_ctx *c, tbuf *b, bh_span at, doc_node *v)
                     at.src};
     if (!r->text || !r->segs || !r->unknowns)
         return oom(c, at);
-    memcpy(r->segs, b->segs, b->nsegs * sizeof(tf_seg));
-    memcpy(r->unknowns, b->unk, b->nunk * sizeof(doc_node *));
+    if (b->nsegs)
+        memcpy(r->segs, b->segs, b->nsegs * sizeof(tf_seg));
+    if (b->nunk)
+        memcpy(r->unknowns, b->unk, b->nunk * sizeof(doc_node *));
     if (b->nunk == 0) {
         doc_node *str = tf_str(e->a, at, r->text, r->len);
         if (!str)
