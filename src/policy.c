@@ -30,6 +30,7 @@
 #include "discover.h"
 #include "doc.h"
 #include "expr.h"
+#include "json.h"
 #include "policy_int.h"
 #include "policytest.h"
 #include "bhyaml.h"
@@ -379,13 +380,22 @@ static bool want_status(loader *l, const doc_node *v, bh_status *out)
 /* Parse data as the YAML file `path` holding at most one document; the
  * source is kept by the catalog.  An empty file is a null node.  NULL after
  * an error diagnostic. */
-static const doc_node *parse_yaml(loader *l, const char *path, const char *data, size_t len)
+static const doc_node *parse_yaml(loader *l, const char *path, const char *data, size_t len,
+                                  const char *json, size_t json_len)
 {
-    bh_source *src = source_new(path, data, len);
+    bh_source *src = json ? source_new(path, json, json_len) : source_new(path, data, len);
     if (!src || !keep_source(l->c, src)) {
         source_free(src);
         oom(l, path);
         return NULL;
+    }
+    if (json) {
+        /* the build's JSON rendition of the YAML (bh_file.json) */
+        size_t before = diags_count_level(l->d, DIAG_ERROR);
+        doc_node *root = json_parse(src, l->c->a, NULL, l->d);
+        if (!root || diags_count_level(l->d, DIAG_ERROR) > before)
+            l->nerr++;
+        return root;
     }
     doc_node **docs = NULL;
     size_t before = diags_count_level(l->d, DIAG_ERROR);
@@ -893,7 +903,7 @@ const bh_expected *policy_expected(const bh_policy *cp, size_t *n)
         if (d) {
             /* validated when the catalog was built: no diagnostic is expected */
             loader l = {p->owner, d, 0, false};
-            const doc_node *ex = parse_yaml(&l, p->expected_path, f->data, f->len);
+            const doc_node *ex = parse_yaml(&l, p->expected_path, f->data, f->len, NULL, 0);
             if (ex)
                 load_expected(&l, p, ex);
             diags_free(d);
@@ -916,6 +926,8 @@ typedef struct folder {
     const char *display;        /* path prefix for diagnostics: "<dir>/<id>", "policies/<id>" */
     const char *data[F_COUNT];  /* NULL: missing */
     size_t len[F_COUNT];
+    const char *json[F_COUNT];  /* bh_file.json, or NULL */
+    size_t json_len[F_COUNT];
     bh_file *tests;             /* paths "tests/...", sorted; in the arena */
     size_t ntests, captests;
 } folder;
@@ -1007,14 +1019,16 @@ static bool load_folder(loader *l, folder *f)
         memcpy(p->tests, f->tests, f->ntests * sizeof *p->tests);
     p->ntests = f->ntests;
 
-    const doc_node *desc = parse_yaml(l, ppath, f->data[F_POLICY], f->len[F_POLICY]);
+    const doc_node *desc = parse_yaml(l, ppath, f->data[F_POLICY], f->len[F_POLICY],
+                                      f->json[F_POLICY], f->json_len[F_POLICY]);
     if (desc)
         load_descriptor(l, p, desc);
     if (!f->data[F_LOGIC]) {
         err_file(l, lpath, "missing logic.yaml (every policy folder has policy.yaml, "
                            "logic.yaml, description.md and remediation.md)");
     } else {
-        const doc_node *logic = parse_yaml(l, lpath, f->data[F_LOGIC], f->len[F_LOGIC]);
+        const doc_node *logic = parse_yaml(l, lpath, f->data[F_LOGIC], f->len[F_LOGIC],
+                                           f->json[F_LOGIC], f->json_len[F_LOGIC]);
         if (logic)
             load_logic(l, p, logic);
     }
@@ -1037,7 +1051,7 @@ static bool load_folder(loader *l, folder *f)
             p->owner = c;
             continue;
         }
-        const doc_node *ex = parse_yaml(l, epath, f->tests[i].data, f->tests[i].len);
+        const doc_node *ex = parse_yaml(l, epath, f->tests[i].data, f->tests[i].len, NULL, 0);
         if (ex)
             load_expected(l, p, ex);
     }
@@ -1073,7 +1087,7 @@ static bool folder_add_test(loader *l, folder *f, const char *rel, const char *d
     char *copy = arena_strndup(l->c->a, data, len);
     if (!path || !copy)
         return false;
-    f->tests[f->ntests++] = (bh_file){path, copy, len};
+    f->tests[f->ntests++] = (bh_file){path, copy, len, NULL, 0};
     return true;
 }
 
@@ -1116,11 +1130,12 @@ static void load_control(loader *l, const doc_node *m, fw_control *ctl)
     }
 }
 
-static bool load_framework(loader *l, const char *path, const char *data, size_t len)
+static bool load_framework(loader *l, const char *path, const char *data, size_t len,
+                           const char *json, size_t json_len)
 {
     size_t before = l->nerr;
     bh_catalog *c = l->c;
-    const doc_node *root = parse_yaml(l, path, data, len);
+    const doc_node *root = parse_yaml(l, path, data, len, json, json_len);
     if (!root)
         return false;
     if (!is_kind(root, DOC_MAP)) {
@@ -1457,7 +1472,7 @@ static void walk_frameworks(loader *l, const char *path, int depth)
             size_t len;
             char *data = read_file(l, full, &len, NULL);
             if (data)
-                load_framework(l, full, data, len);
+                load_framework(l, full, data, len, NULL, 0);
             free(data);
         }
         free(full);
@@ -1514,18 +1529,50 @@ size_t catalog_load_dir(bh_catalog *c, const char *dir, const char *frameworks_d
 /* Whether the folder of "policies/<id>/policy.yaml" (id idlen bytes) lies
  * inside another policy folder of files: folders are not searched below a
  * policy, as on disk. */
-static bool inside_policy(const bh_file *files, size_t n, const char *path, size_t idlen)
+/* The files sorted by path, so that a folder's files are found by binary
+ * search: loading stays O(n log n) in the number of files. */
+static int file_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const bh_file *const *)a)->path, (*(const bh_file *const *)b)->path);
+}
+
+/* The index of the first of sorted[0..n) whose path is >= key[0..klen). */
+static size_t lower_bound(const bh_file *const *sorted, size_t n, const char *key, size_t klen)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(sorted[mid]->path, key, klen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool has_file(const bh_file *const *sorted, size_t n, const char *path, size_t plen,
+                     const char *suffix)
+{
+    char buf[512];
+    size_t sl = strlen(suffix);
+    if (plen + sl >= sizeof buf)
+        return false;
+    memcpy(buf, path, plen);
+    memcpy(buf + plen, suffix, sl + 1);
+    size_t i = lower_bound(sorted, n, buf, plen + sl + 1);
+    return i < n && strcmp(sorted[i]->path, buf) == 0;
+}
+
+/* Whether path ("policies/<id>/policy.yaml") lies inside another policy
+ * folder (a fixture named policy.yaml): some "policies/<prefix>/policy.yaml"
+ * for a proper prefix of the id. */
+static bool inside_policy(const bh_file *const *sorted, size_t n, const char *path,
+                          size_t idlen)
 {
     const size_t lpre = sizeof "policies/" - 1;
-    for (size_t k = lpre; k < lpre + idlen; k++) {
-        if (path[k] != '/')
-            continue;
-        for (size_t j = 0; j < n; j++) {
-            const char *q = files[j].path;
-            if (strncmp(q, path, k) == 0 && strcmp(q + k, "/policy.yaml") == 0)
-                return true;
-        }
-    }
+    for (size_t k = lpre; k < lpre + idlen; k++)
+        if (path[k] == '/' && has_file(sorted, n, path, k, "/policy.yaml"))
+            return true;
     return false;
 }
 
@@ -1550,6 +1597,18 @@ static size_t load_files(loader *lp, const bh_file *files, size_t n)
     static const char pre[] = "policies/", post[] = "/policy.yaml";
     const size_t lpre = sizeof pre - 1, lpost = sizeof post - 1;
     size_t loaded = 0;
+    const bh_file **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted) {
+        oom(&l, "policies");
+        return 0;
+    }
+    bool in_order = true;
+    for (size_t i = 0; i < n; i++) {
+        sorted[i] = &files[i];
+        in_order = in_order && (i == 0 || strcmp(files[i - 1].path, files[i].path) < 0);
+    }
+    if (!in_order)      /* the embedded catalog is sorted already */
+        qsort(sorted, n, sizeof *sorted, file_cmp);
     for (size_t i = 0; i < n; i++) {
         const char *path = files[i].path;
         size_t len = strlen(path);
@@ -1558,7 +1617,7 @@ static size_t load_files(loader *lp, const bh_file *files, size_t n)
             continue;
         folder f = {0};
         size_t idlen = len - lpre - lpost;
-        if (inside_policy(files, n, path, idlen))
+        if (inside_policy(sorted, n, path, idlen))
             continue;           /* a fixture named policy.yaml, not a folder */
         f.id = arena_strndup(c->a, path + lpre, idlen);
         f.display = arena_strndup(c->a, path, lpre + idlen);
@@ -1567,31 +1626,38 @@ static size_t load_files(loader *lp, const bh_file *files, size_t n)
             oom(&l, path);
             continue;
         }
-        /* this folder's files: "policies/<id>/<rel>" */
-        for (size_t j = 0; j < n; j++) {
-            const char *q = files[j].path;
-            if (strncmp(q, f.display, lpre + idlen) != 0 || q[lpre + idlen] != '/')
+        /* this folder's files: "policies/<id>/<rel>", together when sorted */
+        size_t plen = lpre + idlen;
+        for (size_t j = lower_bound(sorted, n, f.display, plen);
+             j < n && strncmp(sorted[j]->path, f.display, plen) == 0; j++) {
+            const bh_file *fj = sorted[j];
+            const char *q = fj->path;
+            if (q[plen] != '/')
                 continue;
             const char *rel = q + lpre + idlen + 1;
             int k = 0;
             while (k < F_COUNT && strcmp(rel, folder_files[k]) != 0)
                 k++;
             if (k < F_COUNT) {
-                f.data[k] = files[j].data;
-                f.len[k] = files[j].len;
+                f.data[k] = fj->data;
+                f.len[k] = fj->len;
+                f.json[k] = fj->json;
+                f.json_len[k] = fj->json_len;
             } else if (strncmp(rel, "tests/", 6) == 0 && rel[6]) {
-                if (!folder_add_test(&l, &f, rel, files[j].data, files[j].len))
+                if (!folder_add_test(&l, &f, rel, fj->data, fj->len))
                     oom(&l, q);
             }
         }
         loaded += load_folder(&l, &f);
         free(f.tests);
     }
+    free(sorted);
     for (size_t i = 0; i < n; i++) {
         const char *path = files[i].path;
         if (strncmp(path, "frameworks/", 11) == 0 &&
             (has_suffix(path, ".yaml") || has_suffix(path, ".yml")))
-            load_framework(&l, path, files[i].data, files[i].len);
+            load_framework(&l, path, files[i].data, files[i].len, files[i].json,
+                           files[i].json_len);
     }
     if (!reindex(c))
         oom(&l, "policies");

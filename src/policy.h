@@ -36,6 +36,10 @@ typedef struct bh_file {
     const char *path;   /* relative: "policies/aws/ecs/x/policy.yaml" */
     const char *data;
     size_t len;
+    const char *json;   /* the same document as JSON (built-in policy and framework
+                         * YAML, converted at build time: JSON parses several times
+                         * faster); NULL: parse data */
+    size_t json_len;
 } bh_file;
 
 /* The built-in catalog: every file of policies/ and frameworks/, embedded

@@ -18,20 +18,26 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "bhyaml.h"
 #include "diag.h"
 #include "discover.h"
+#include "doc.h"
 #include "policy.h"
 
 typedef struct entry {
     char *path;     /* "policies/<id>/policy.yaml", "frameworks/x.yaml" */
     char *data;
     size_t len;
+    char *json;     /* policy.yaml, logic.yaml, frameworks: the document as JSON */
+    size_t json_len;
 } entry;
 
 typedef struct entries {
@@ -70,7 +76,138 @@ static void add(entries *e, char *path, char *data, size_t len)
         e->v = v;
         e->cap = cap;
     }
-    e->v[e->n++] = (entry){path, data, len};
+    e->v[e->n++] = (entry){path, data, len, NULL, 0};
+}
+
+/* ---- YAML to JSON --------------------------------------------------------
+ * The scanner loads the built-in catalog at every start; libyaml's scanner
+ * is most of that time, and JSON parses several times faster.  The YAML was
+ * just validated, so its one document converts exactly: typed scalars
+ * (libyaml plus YAML 1.1 resolution) become JSON values of the same type. */
+
+typedef struct jbuf {
+    char *p;
+    size_t n, cap;
+} jbuf;
+
+static void jput(jbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        if (!(b->p = realloc(b->p, cap)))
+            die_oom();
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void jstr(jbuf *b, const char *s, size_t n)
+{
+    jput(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            jput(b, esc, 2);
+        } else if (c < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            jput(b, esc, 6);
+        } else {
+            jput(b, (const char *)&s[i], 1);
+        }
+    }
+    jput(b, "\"", 1);
+}
+
+static bool to_json(jbuf *b, const doc_node *n)
+{
+    char num[64];
+    switch (doc_kind_of(n)) {
+    case DOC_MAP:
+        jput(b, "{", 1);
+        for (size_t i = 0; i < doc_len(n); i++) {
+            if (i)
+                jput(b, ",", 1);
+            const doc_node *k = doc_map_key(n, i);
+            if (doc_kind_of(k) != DOC_SCALAR)
+                return false;
+            jstr(b, doc_text(k), doc_text_len(k));
+            jput(b, ":", 1);
+            if (!to_json(b, doc_map_val(n, i)))
+                return false;
+        }
+        jput(b, "}", 1);
+        return true;
+    case DOC_SEQ:
+        jput(b, "[", 1);
+        for (size_t i = 0; i < doc_len(n); i++) {
+            if (i)
+                jput(b, ",", 1);
+            if (!to_json(b, doc_seq_at(n, i)))
+                return false;
+        }
+        jput(b, "]", 1);
+        return true;
+    case DOC_UNKNOWN: return false;
+    case DOC_SCALAR: break;
+    }
+    if (doc_tag(n))
+        return false;   /* a tagged scalar would lose its tag */
+    int64_t i;
+    double f;
+    bool t;
+    switch (doc_type_of(n)) {
+    case DOC_STR: jstr(b, doc_text(n), doc_text_len(n)); return true;
+    case DOC_NULL: jput(b, "null", 4); return true;
+    case DOC_BOOL:
+        doc_bool(n, &t);
+        jput(b, t ? "true" : "false", t ? 4 : 5);
+        return true;
+    case DOC_INT:
+        doc_int(n, &i);
+        jput(b, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)i));
+        return true;
+    case DOC_FLOAT:
+        doc_float(n, &f);
+        jput(b, num, (size_t)snprintf(num, sizeof num, "%.17g", f));
+        return true;
+    }
+    return false;
+}
+
+/* The JSON rendition of a YAML entry, when it has one document that
+ * converts exactly; else the entry keeps only its YAML. */
+static void add_json(entry *en)
+{
+    bh_source *src = source_new(en->path, en->data, en->len);
+    bh_arena *a = arena_new();
+    bh_diags *d = diags_new();
+    doc_node **docs = NULL;
+    long n = src && a && d ? bhyaml_parse(src, a, NULL, &docs, d) : -1;
+    jbuf b = {0};
+    if (n == 1 && diags_count(d) == 0 && to_json(&b, docs[0])) {
+        en->json = b.p;
+        en->json_len = b.n;
+    } else {
+        free(b.p);
+    }
+    diags_free(d);
+    arena_free(a);
+    source_free(src);
+}
+
+static bool has_suffix(const char *s, const char *suf);
+
+static bool wants_json(const char *path)
+{
+    return has_suffix(path, "/policy.yaml") || has_suffix(path, "/logic.yaml") ||
+           (strncmp(path, "frameworks/", 11) == 0 && !strstr(path, "/tests/"));
 }
 
 /* A whole file; exits on failure (the loader has just read it). */
@@ -214,10 +351,15 @@ static bool write_output(const char *out_path, const entries *e)
         put_string(out, e->v[i].path, strlen(e->v[i].path), "");
         fputs(",\n", out);
         put_string(out, e->v[i].data, e->v[i].len, "     ");
-        fprintf(out, ",\n     %zu},\n", e->v[i].len);
+        fprintf(out, ",\n     %zu,\n", e->v[i].len);
+        if (e->v[i].json)
+            put_string(out, e->v[i].json, e->v[i].json_len, "     ");
+        else
+            fputs("     NULL", out);
+        fprintf(out, ",\n     %zu},\n", e->v[i].json_len);
     }
     fprintf(out,
-            "    {NULL, NULL, 0}\n"
+            "    {NULL, NULL, 0, NULL, 0}\n"
             "};\n\n"
             "const size_t bh_builtin_nfiles = %zu;\n",
             e->n);
@@ -277,7 +419,7 @@ int main(int argc, char **argv)
         if (!fs)
             die_oom();
         for (size_t i = 0; i < e.n; i++)
-            fs[i] = (bh_file){e.v[i].path, e.v[i].data, e.v[i].len};
+            fs[i] = (bh_file){e.v[i].path, e.v[i].data, e.v[i].len, e.v[i].json, e.v[i].json_len};
         catalog_load_files(c, fs, e.n, d);
         free(fs);
         for (size_t i = 0; i < e.n; i++) {
@@ -320,6 +462,9 @@ int main(int argc, char **argv)
         add_frameworks(&e, fdir, "frameworks");
     if (e.n > 1)
         qsort(e.v, e.n, sizeof *e.v, cmp_entry);
+    for (size_t i = 0; i < e.n; i++)
+        if (wants_json(e.v[i].path))
+            add_json(&e.v[i]);
 
     /* what is embedded must load as what was validated */
     bh_file *fs = calloc(e.n + 1, sizeof *fs);
@@ -328,7 +473,7 @@ int main(int argc, char **argv)
     if (!fs || !again || !d2)
         die_oom();
     for (size_t i = 0; i < e.n; i++)
-        fs[i] = (bh_file){e.v[i].path, e.v[i].data, e.v[i].len};
+        fs[i] = (bh_file){e.v[i].path, e.v[i].data, e.v[i].len, e.v[i].json, e.v[i].json_len};
     catalog_load_files(again, fs, e.n, d2);
     catalog_check_frameworks(again, d2);
     if (print_diags(d2) > 0 || catalog_len(again) != catalog_len(c) ||
@@ -341,6 +486,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < e.n; i++) {
         free(e.v[i].path);
         free(e.v[i].data);
+        free(e.v[i].json);
     }
     free(e.v);
     free(fs);

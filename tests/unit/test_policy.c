@@ -68,7 +68,7 @@ typedef struct fileset {
 static void put(fileset *fs, const char *path, const char *data)
 {
     assert_true(fs->n < 16);
-    fs->v[fs->n++] = (bh_file){path, data, strlen(data)};
+    fs->v[fs->n++] = (bh_file){path, data, strlen(data), NULL, 0};
 }
 
 /* A policy folder policies/<id>/ with the four files (NULL: left out). */
