@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake pkg-config libyaml-dev libcmocka-dev python3 python3-jsonschema; do
+for pkg in build-essential cmake pkg-config libyaml-dev libcmocka-dev python3 python3-jsonschema \
+           chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -31,9 +32,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "setup: node/npm missing (Debian packages nodejs npm); tests/hcl2json will fail" >&2
   fi
 fi
-if command -v npm >/dev/null && [ ! -d tests/hcl2json/node_modules/@cdktf/hcl2json ]; then
-  npm ci --prefix tests/hcl2json --no-audit --no-fund --loglevel=error >/dev/null
-fi
+# pinned npm packages of the tests: HashiCorp's HCL parser, playwright-core
+for dir in tests/hcl2json tests/report; do
+  if command -v npm >/dev/null && [ ! -d "$dir/node_modules" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done
 
 build=${1:-build}
 shift || true

@@ -250,22 +250,33 @@ static const char *copy(bh_arena *a, const char *s)
 
 /* The source line under sp, cut to a window of LINE_TEXT_MAX bytes around
  * the position on long lines (minified JSON), "..." marking the cut. */
-static const char *line_text(bh_arena *a, bh_span sp)
+static unsigned code_points(const char *s, size_t n)
 {
+    unsigned k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+static const char *line_text(bh_arena *a, bh_span sp, unsigned *col)
+{
+    *col = 0;
     if (!span_valid(sp))
         return "";
     size_t n = 0;
     const char *t = source_line_text(sp.src, sp.start, &n);
     if (!t)
         return "";
+    size_t at = (size_t)(source_data(sp.src) + sp.start - t);
     if (n <= LINE_TEXT_MAX) {
         const char *s = arena_strndup(a, t, n);
+        *col = code_points(t, at < n ? at : n) + 1;
         return s ? s : "";
     }
-    size_t at = (size_t)(source_data(sp.src) + sp.start - t);
     size_t from = at > LINE_TEXT_MAX / 2 ? at - LINE_TEXT_MAX / 2 : 0;
     while (from > 0 && ((unsigned char)t[from] & 0xC0) == 0x80)
         from--;
+    *col = (from ? 3 : 0) + code_points(t + from, at - from) + 1;
     size_t len = n - from < LINE_TEXT_MAX ? n - from : LINE_TEXT_MAX;
     while (from + len < n && len > 0 && ((unsigned char)t[from + len] & 0xC0) == 0x80)
         len--;
@@ -305,7 +316,7 @@ static void record(ev *e, const verdict *v, bh_results *out)
     bh_span sp = place(v);
     r->loc = results_loc(out, sp);
     r->object_loc = results_loc(out, e->obj->span);
-    r->line_text = line_text(ra, sp);
+    r->line_text = line_text(ra, sp, &r->line_col);
     r->object = copy(ra, e->obj->name);
     r->object_type = p->input;
     r->message = copy(ra, v->message);

@@ -34,7 +34,7 @@ enum opt_id {
     OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR, OPT_CFN_PARAM,
     OPT_CFN_PARAMS_FILE, OPT_VAR, OPT_VAR_FILE, OPT_CONFIG, OPT_NO_INLINE, OPT_BASELINE,
     OPT_CREATE_BASELINE,
-    OPT_THRESHOLD, OPT_SOFT_FAIL
+    OPT_THRESHOLD, OPT_SOFT_FAIL, OPT_COLOR, OPT_FRAMEWORK
 };
 
 typedef struct opt_def {
@@ -56,7 +56,12 @@ static const opt_def catalog_opts[] = {
 };
 
 static const opt_def scan_opts[] = {
-    {"format", 'f', "FORMAT", OPT_FORMAT, "report format: text (default), json or sarif"},
+    {"format", 'f', "FORMAT", OPT_FORMAT,
+     "report format: text (default), json, sarif, junit, markdown or html"},
+    {"color", 0, "WHEN", OPT_COLOR, "text colour: auto (default: a terminal, no NO_COLOR), "
+                                    "always or never"},
+    {"framework", 0, "ID", OPT_FRAMEWORK,
+     "roll results up per control of a framework (see frameworks list)"},
     {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE instead of standard output"},
     {"all", 'a', NULL, OPT_ALL, "text: also list COMPLIANT and INAPPLICABLE results"},
     {"exclude", 'e', "GLOB", OPT_EXCLUDE, "skip paths matching GLOB (repeatable)"},
@@ -103,7 +108,7 @@ typedef struct cli {
     cfn_params *cfn;           /* --cfn-param, --cfn-params-file, in order */
     tf_vars *tfvars;           /* --var, --var-file, in order */
     bh_diags *value_diags;     /* errors in those and the above, reported by the command */
-    const char *config, *baseline, *create_baseline, *threshold;
+    const char *config, *baseline, *create_baseline, *threshold, *color, *framework;
     bool no_inline, soft_fail;
 } cli;
 
@@ -147,6 +152,8 @@ static bool apply(cli *c, const opt_def *o, const char *val)
     switch (o->id) {
     case OPT_HELP: c->help = true; return true;
     case OPT_FORMAT: c->format = val; return true;
+    case OPT_COLOR: c->color = val; return true;
+    case OPT_FRAMEWORK: c->framework = val; return true;
     case OPT_OUTPUT: c->output = val; return true;
     case OPT_ALL: c->all = true; return true;
     case OPT_FOLLOW: c->follow = true; return true;
@@ -430,7 +437,9 @@ static int cmd_scan(cli *c)
     static const struct {
         const char *name;
         bool (*write)(FILE *, const report_input *);
-    } formats[] = {{"text", report_text}, {"json", report_json}, {"sarif", report_sarif}};
+    } formats[] = {{"text", report_text},   {"json", report_json},
+                   {"sarif", report_sarif}, {"junit", report_junit},
+                   {"markdown", report_markdown}, {"html", report_html}};
     bool (*write_report)(FILE *, const report_input *) = report_text;
     if (c->format) {
         write_report = NULL;
@@ -438,9 +447,15 @@ static int cmd_scan(cli *c)
             if (strcmp(c->format, formats[i].name) == 0)
                 write_report = formats[i].write;
         if (!write_report) {
-            usage_error("unknown format '%s' (expected text, json or sarif)", c->format);
+            usage_error("unknown format '%s' (expected text, json, sarif, junit, markdown or "
+                        "html)", c->format);
             return EXIT_USAGE;
         }
+    }
+    if (c->color && strcmp(c->color, "auto") != 0 && strcmp(c->color, "always") != 0 &&
+        strcmp(c->color, "never") != 0) {
+        usage_error("unknown --color '%s' (expected auto, always or never)", c->color);
+        return EXIT_USAGE;
     }
     if (c->value_diags) {
         print_diags(c->value_diags);
@@ -453,6 +468,13 @@ static int cmd_scan(cli *c)
         return EXIT_USAGE;
     acceptance acc;
     if (!acceptance_load(c, cat, &acc)) {
+        catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    const bh_framework *fw = c->framework ? catalog_find_framework(cat, c->framework) : NULL;
+    if (c->framework && !fw) {
+        usage_error("unknown framework '%s' (bulkhead frameworks list shows them)", c->framework);
+        acceptance_release(&acc);
         catalog_free(cat);
         return EXIT_USAGE;
     }
@@ -499,9 +521,14 @@ static int cmd_scan(cli *c)
     }
     if (out != stdout || !isatty(STDOUT_FILENO))
         setvbuf(out, NULL, _IOFBF, 1 << 20);   /* a report is megabytes: few writes */
+    /* colour: asked for, or a terminal when NO_COLOR is not set (no-color.org) */
+    bool color = c->color && strcmp(c->color, "always") == 0;
+    if (!c->color || strcmp(c->color, "auto") == 0)
+        color = out == stdout && isatty(STDOUT_FILENO) &&
+                !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
     report_input in = {.results = scan_results(s), .diags = scan_diags(s),
                        .nfiles = scan_nfiles(s), .show_all = c->all, .baselined = baselined,
-                       .catalog = cat};
+                       .catalog = cat, .color = color, .framework = fw};
     bool ok = write_report(out, &in);
     if (out != stdout)
         ok = (fclose(out) == 0) && ok;

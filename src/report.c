@@ -168,6 +168,8 @@ bool report_json(FILE *out, const report_input *in)
     write_diags(out, "errors", in->diags, DIAG_ERROR);
     write_diags(out, "warnings", in->diags, DIAG_WARNING);
     write_diags(out, "notes", in->diags, DIAG_NOTE);
+    if (in->framework)
+        report_framework_json(out, in);
     size_t sev[SEV_COUNT] = {0}, suppressed = 0;
     for (size_t i = 0; i < n; i++) {
         const bh_result *r = results_at(in->results, i);
@@ -185,52 +187,5 @@ bool report_json(FILE *out, const report_input *in)
     fprintf(out, ", \"errors\": %zu, \"warnings\": %zu}\n}\n",
             in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
             in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
-    return !ferror(out);
-}
-
-static const char *const level_names[] = {"error", "warning", "note"};
-
-bool report_text(FILE *out, const report_input *in)
-{
-    size_t n = results_len(in->results), suppressed = 0;
-    for (size_t i = 0; i < n; i++) {
-        const bh_result *r = results_at(in->results, i);
-        if (r->suppression && !in->show_all) {
-            suppressed++;
-            continue;   /* listed with --all, and always in JSON */
-        }
-        bool shown = in->show_all || r->status == ST_INCOMPLIANT || r->status == ST_UNDETERMINED;
-        if (!shown)
-            continue;
-        const char *label = r->status == ST_INCOMPLIANT ? severity_name(r->severity)
-                                                        : status_name(r->status);
-        fprintf(out, "%s:%u:%u: %s: %s: %s [%s]", r->loc.file, r->loc.pos.line, r->loc.pos.col,
-                label, r->object, r->message, r->policy);
-        if (r->suppression)
-            fprintf(out, " (suppressed: %s)", r->suppression->reason);
-        fputc('\n', out);
-        suppressed += r->suppression != NULL;
-    }
-    for (size_t i = 0; in->diags && i < diags_count(in->diags); i++) {
-        const bh_diag *g = diags_get(in->diags, i);
-        if (g->pos.line)
-            fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->pos.line, g->pos.col,
-                    level_names[g->level], g->message);
-        else
-            fprintf(out, "%s: %s: %s\n", g->file, level_names[g->level], g->message);
-        if (g->ctx_file && g->ctx_pos.line)
-            fprintf(out, "%s:%u:%u: note: %s\n", g->ctx_file, g->ctx_pos.line, g->ctx_pos.col,
-                    g->ctx_note);
-    }
-    size_t counts[ST_COUNT];
-    results_count(in->results, counts);
-    fprintf(out, "%zu files, %zu results: %zu incompliant, %zu undetermined, %zu compliant, "
-                 "%zu inapplicable; %zu errors, %zu warnings",
-            in->nfiles, n, counts[ST_INCOMPLIANT], counts[ST_UNDETERMINED], counts[ST_COMPLIANT],
-            counts[ST_INAPPLICABLE], in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0,
-            in->diags ? diags_count_level(in->diags, DIAG_WARNING) : 0);
-    if (suppressed || in->baselined)
-        fprintf(out, "; %zu suppressed, %zu baselined", suppressed, in->baselined);
-    fputc('\n', out);
     return !ferror(out);
 }

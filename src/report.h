@@ -22,7 +22,9 @@ typedef struct report_input {
     size_t nfiles;           /* files read */
     bool show_all;           /* text: also COMPLIANT and INAPPLICABLE */
     size_t baselined;        /* results dropped because a baseline holds them */
-    const bh_catalog *catalog; /* rule metadata (SARIF); may be NULL */
+    const bh_catalog *catalog; /* rule metadata (SARIF, HTML); may be NULL */
+    bool color;              /* text: ANSI colour */
+    const bh_framework *framework; /* --framework: roll results up per control; may be NULL */
 } report_input;
 
 /* The JSON report.  false when writing failed. */
@@ -32,8 +34,32 @@ bool report_json(FILE *out, const report_input *in);
  * results, one rule per policy among them (report_sarif.c). */
 bool report_sarif(FILE *out, const report_input *in);
 
-/* The text report. */
+/* The text report (report_text.c). */
 bool report_text(FILE *out, const report_input *in);
+
+/* JUnit XML (report_junit.c), Markdown for pull requests (report_md.c), the
+ * self-contained HTML dashboard (report_html.c). */
+bool report_junit(FILE *out, const report_input *in);
+bool report_markdown(FILE *out, const report_input *in);
+bool report_html(FILE *out, const report_input *in);
+
+/* ---- framework roll-ups (report_framework.c) --------------------------- */
+
+/* One control of in->framework and the results of its policies. */
+typedef struct fw_control {
+    const char *id, *title;
+    bool retired;
+    size_t npolicies;
+    size_t counts[ST_COUNT];     /* results not suppressed, by status */
+    size_t suppressed;
+    int status;                  /* a bh_status, or -1: not assessed (no result) */
+} fw_control;
+
+bool framework_rollup(const report_input *in, size_t control, fw_control *out);
+const char *control_status_name(int status);   /* "INCOMPLIANT", ..., "NOT_ASSESSED" */
+void report_framework_text(FILE *out, const report_input *in);
+/* The "framework" member of the JSON report (a line ending in ","). */
+void report_framework_json(FILE *out, const report_input *in);
 
 /* Write s as a JSON string literal (quotes included). */
 void json_write_string(FILE *out, const char *s);

@@ -67,6 +67,8 @@ typedef struct bh_result {
     bh_loc loc;              /* the deciding value */
     bh_loc object_loc;       /* where the object is defined (its start) */
     const char *line_text;   /* the source line at loc.pos, for excerpts */
+    unsigned line_col;       /* loc.pos's column in line_text (code points, 1-based;
+                              * differs from loc.pos.col when a long line is cut) */
     const char *object;      /* object name */
     const char *object_type;
     const char *message;

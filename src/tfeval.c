@@ -1840,7 +1840,7 @@ static bool add_given(tf_eval *e, const char *name, tfx x, const doc_node *str, 
 static bool load_tfvars(tf_eval *e, const bh_source *src, bh_arena *a, bh_diags *diags)
 {
     const char *path = source_path(src);
-    const char *note = arena_printf(e->a, "from %s", path);
+    const char *note = "set in a tfvars file";
     if (is_json_path(path)) {
         doc_node *root = json_parse(src, a, NULL, diags);
         for (size_t i = 0; root && doc_kind_of(root) == DOC_MAP && i < doc_len(root); i++) {
@@ -2298,7 +2298,7 @@ bool tf_vars_add_arg(tf_vars *v, const char *arg, bh_diags *diags)
     bh_span at = span_make(s, vs, ve);
     doc_node *str = tf_str(v->a, at, eq + 1, ve - vs);
     const char *name = arena_strndup(v->a, arg, (size_t)(eq - arg));
-    return str && name && vars_push(v, name, (tfx){0}, str, at, "from --var");
+    return str && name && vars_push(v, name, (tfx){0}, str, at, "set by --var");
 }
 
 bool tf_vars_add_file(tf_vars *v, const char *path, bh_diags *diags)
@@ -2310,7 +2310,7 @@ bool tf_vars_add_file(tf_vars *v, const char *path, bh_diags *diags)
         source_free(s);
         return false;
     }
-    const char *note = arena_printf(v->a, "from --var-file %s", path);
+    const char *note = "set by --var-file";
     size_t before = diags_count_level(diags, DIAG_ERROR);
     if (is_json_path(path)) {
         doc_node *root = json_parse(s, v->a, NULL, diags);

@@ -1,0 +1,222 @@
+/*
+ * report_html.c - the HTML dashboard (report.h): one self-contained file,
+ * no network and no external assets.
+ *
+ * The results are embedded as JSON in a <script type="application/json">
+ * block (every '<', '>' and '&' written as a \u escape, so no text can end
+ * the block), and a small script builds the page from them with
+ * textContent only (no markup from data): totals per status, severity,
+ * platform and framework; a table of results filterable by text, status
+ * and severity and sortable by any column; a click on a row shows its code
+ * excerpt, trace and remediation.  Element ids are a test contract
+ * (tests/report/html_test.mjs): #filter, #status, #severity, #results,
+ * #count, rows tr.result.
+ */
+#include "report.h"
+
+#include <string.h>
+
+/* A JSON string safe inside <script>: markup characters as \u escapes. */
+static void hstr(FILE *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    fputc('"', out);
+    for (; *p; p++) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f)
+            fprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void result_json(FILE *out, const bh_result *r)
+{
+    fputs("{\"policy\":", out);
+    hstr(out, r->policy);
+    fputs(",\"status\":", out);
+    hstr(out, status_name(r->status));
+    fputs(",\"severity\":", out);
+    hstr(out, severity_name(r->severity));
+    fputs(",\"file\":", out);
+    hstr(out, r->loc.file);
+    fprintf(out, ",\"line\":%u,\"column\":%u,\"excerptColumn\":%u,\"object\":", r->loc.pos.line,
+            r->loc.pos.col, r->line_col);
+    hstr(out, r->object);
+    fputs(",\"type\":", out);
+    hstr(out, r->object_type);
+    fputs(",\"message\":", out);
+    hstr(out, r->message);
+    fputs(",\"remediation\":", out);
+    hstr(out, r->remediation);
+    fputs(",\"excerpt\":", out);
+    hstr(out, r->line_text);
+    fputs(",\"suppressed\":", out);
+    if (r->suppression)
+        hstr(out, r->suppression->reason);
+    else
+        fputs("null", out);
+    fputs(",\"trace\":[", out);
+    for (size_t i = 0; i < r->ntrace; i++) {
+        fputs(i ? ",{\"note\":" : "{\"note\":", out);
+        hstr(out, r->trace[i].note);
+        fputs(",\"file\":", out);
+        hstr(out, r->trace[i].loc.file);
+        fprintf(out, ",\"line\":%u}", r->trace[i].loc.pos.line);
+    }
+    fputs("]}", out);
+}
+
+static void frameworks_json(FILE *out, const bh_catalog *c)
+{
+    fputc('[', out);
+    for (size_t i = 0; c && i < catalog_nframeworks(c); i++) {
+        const bh_framework *f = catalog_framework(c, i);
+        fputs(i ? ",{\"id\":" : "{\"id\":", out);
+        hstr(out, framework_id(f));
+        fputs(",\"name\":", out);
+        hstr(out, framework_name(f));
+        fputs(",\"policies\":[", out);
+        bool first = true;
+        for (size_t k = 0; k < framework_ncontrols(f); k++)
+            for (size_t p = 0; p < framework_control_npolicies(f, k); p++) {
+                fputs(first ? "" : ",", out);
+                first = false;
+                hstr(out, framework_control_policy(f, k, p));
+            }
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
+static const char page_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>bulkhead report</title>\n<style>\n"
+    "body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f8fa}\n"
+    "header{background:#1b1f24;color:#fff;padding:12px 20px}header h1{margin:0;font-size:18px}\n"
+    "main{padding:16px 20px}.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}\n"
+    ".card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;"
+    "min-width:180px}\n.card h2{font-size:12px;text-transform:uppercase;color:#57606a;margin:0 0 6px}\n"
+    ".card table{border-collapse:collapse}.card td{padding:1px 8px 1px 0}\n"
+    ".controls{display:flex;gap:8px;margin-bottom:8px;align-items:center}\n"
+    "input,select{font:inherit;padding:4px 6px}#filter{width:320px}\n"
+    "table#results{border-collapse:collapse;width:100%;background:#fff}\n"
+    "#results th{cursor:pointer;text-align:left;background:#eaeef2;padding:6px;user-select:none}\n"
+    "#results td{padding:5px 6px;border-top:1px solid #d0d7de;vertical-align:top}\n"
+    "tr.result{cursor:pointer}tr.result:hover{background:#f3f6f9}\n"
+    ".INCOMPLIANT{color:#cf222e;font-weight:600}.UNDETERMINED{color:#8250df;font-weight:600}\n"
+    ".COMPLIANT{color:#1a7f37}.INAPPLICABLE{color:#6e7781}\n"
+    ".sev-critical,.sev-high{color:#cf222e}.sev-medium{color:#9a6700}.sev-low{color:#0969da}\n"
+    "tr.detail td{background:#f6f8fa}pre{margin:4px 0;padding:6px;background:#fff;"
+    "border:1px solid #d0d7de;overflow:auto}\n.muted{color:#57606a}\n"
+    "</style></head>\n<body><header><h1>bulkhead report</h1></header><main>\n"
+    "<div class=\"cards\" id=\"cards\"></div>\n"
+    "<div class=\"controls\"><input id=\"filter\" type=\"search\" "
+    "placeholder=\"filter: policy, object, file, message\">\n"
+    "<select id=\"status\"><option value=\"\">all statuses</option>"
+    "<option>INCOMPLIANT</option><option>UNDETERMINED</option><option>COMPLIANT</option>"
+    "<option>INAPPLICABLE</option></select>\n"
+    "<select id=\"severity\"><option value=\"\">all severities</option><option>critical</option>"
+    "<option>high</option><option>medium</option><option>low</option></select>\n"
+    "<span id=\"count\" class=\"muted\"></span></div>\n"
+    "<table id=\"results\"><thead><tr><th data-key=\"status\">status</th>"
+    "<th data-key=\"severity\">severity</th><th data-key=\"policy\">policy</th>"
+    "<th data-key=\"object\">object</th><th data-key=\"place\">place</th>"
+    "<th data-key=\"message\">message</th></tr></thead><tbody></tbody></table>\n"
+    "</main>\n<script type=\"application/json\" id=\"data\">";
+
+static const char page_script[] =
+    "</script>\n<script>\n"
+    "'use strict';\n"
+    "const data = JSON.parse(document.getElementById('data').textContent);\n"
+    "const rank = {critical: 4, high: 3, medium: 2, low: 1};\n"
+    "const statusRank = {INCOMPLIANT: 4, UNDETERMINED: 3, COMPLIANT: 2, INAPPLICABLE: 1};\n"
+    "const el = (tag, text, cls) => { const e = document.createElement(tag);\n"
+    "  if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };\n"
+    "function card(title, rows) {\n"
+    "  const c = el('div', undefined, 'card'); c.appendChild(el('h2', title));\n"
+    "  const t = el('table'); for (const [k, v, cls] of rows) { const tr = el('tr');\n"
+    "    tr.appendChild(el('td', k, cls)); tr.appendChild(el('td', String(v))); t.appendChild(tr); }\n"
+    "  c.appendChild(t); return c; }\n"
+    "function count(by, pred) { const m = new Map(); for (const r of data.results)\n"
+    "  if (!pred || pred(r)) { const k = by(r); m.set(k, (m.get(k) || 0) + 1); } return m; }\n"
+    "const cards = document.getElementById('cards');\n"
+    "const st = count(r => r.status);\n"
+    "cards.appendChild(card('Status', ['INCOMPLIANT', 'UNDETERMINED', 'COMPLIANT', 'INAPPLICABLE']\n"
+    "  .map(s => [s, st.get(s) || 0, s])));\n"
+    "const sv = count(r => r.severity, r => r.status === 'INCOMPLIANT');\n"
+    "cards.appendChild(card('Incompliant by severity', ['critical', 'high', 'medium', 'low']\n"
+    "  .map(s => [s, sv.get(s) || 0, 'sev-' + s])));\n"
+    "const pf = count(r => r.type.split('/').slice(0, -1).join('/') || r.type,\n"
+    "  r => r.status === 'INCOMPLIANT');\n"
+    "cards.appendChild(card('Incompliant by platform', [...pf.entries()].sort()));\n"
+    "cards.appendChild(card('Frameworks (incompliant / results)', data.frameworks.map(f => {\n"
+    "  const ps = new Set(f.policies); const rs = data.results.filter(r => ps.has(r.policy));\n"
+    "  return [f.name, rs.filter(r => r.status === 'INCOMPLIANT').length + ' / ' + rs.length]; })));\n"
+    "cards.appendChild(card('Scan', [['files', data.files], ['results', data.results.length],\n"
+    "  ['errors', data.errors], ['suppressed', data.results.filter(r => r.suppressed).length]]));\n"
+    "let sortKey = 'status', sortDir = -1;\n"
+    "const value = (r, k) => k === 'severity' ? rank[r.severity] : k === 'status' ?\n"
+    "  statusRank[r.status] * 10 + rank[r.severity] : k === 'place' ? r.file + ':' +\n"
+    "  String(r.line).padStart(7, '0') : r[k];\n"
+    "function detail(r) {\n"
+    "  const tr = el('tr', undefined, 'detail'); const td = el('td'); td.colSpan = 6;\n"
+    "  td.appendChild(el('div', r.file + ':' + r.line + ':' + r.column, 'muted'));\n"
+    "  if (r.excerpt) { const pre = el('pre'); pre.textContent = r.excerpt + '\\n' +\n"
+    "    ' '.repeat(Math.max(0, r.excerptColumn - 1)) + '^'; td.appendChild(pre); }\n"
+    "  for (const t of r.trace) td.appendChild(el('div', 'from: ' + t.note +\n"
+    "    (t.line ? ' (' + t.file + ':' + t.line + ')' : ''), 'muted'));\n"
+    "  if (r.remediation) td.appendChild(el('div', 'fix: ' + r.remediation));\n"
+    "  if (r.suppressed) td.appendChild(el('div', 'suppressed: ' + r.suppressed, 'muted'));\n"
+    "  tr.appendChild(td); return tr; }\n"
+    "function render() {\n"
+    "  const q = document.getElementById('filter').value.toLowerCase();\n"
+    "  const s = document.getElementById('status').value;\n"
+    "  const v = document.getElementById('severity').value;\n"
+    "  const rows = data.results.filter(r => (!s || r.status === s) && (!v || r.severity === v) &&\n"
+    "    (!q || [r.policy, r.object, r.file, r.message].join(' ').toLowerCase().includes(q)));\n"
+    "  rows.sort((a, b) => { const x = value(a, sortKey), y = value(b, sortKey);\n"
+    "    return (x < y ? -1 : x > y ? 1 : 0) * sortDir; });\n"
+    "  const body = document.querySelector('#results tbody'); body.replaceChildren();\n"
+    "  for (const r of rows) {\n"
+    "    const tr = el('tr', undefined, 'result');\n"
+    "    tr.appendChild(el('td', r.status + (r.suppressed ? ' (suppressed)' : ''), r.status));\n"
+    "    tr.appendChild(el('td', r.severity, 'sev-' + r.severity));\n"
+    "    tr.appendChild(el('td', r.policy)); tr.appendChild(el('td', r.object));\n"
+    "    tr.appendChild(el('td', r.file + ':' + r.line)); tr.appendChild(el('td', r.message));\n"
+    "    tr.addEventListener('click', () => { const n = tr.nextSibling;\n"
+    "      if (n && n.className === 'detail') n.remove(); else tr.after(detail(r)); });\n"
+    "    body.appendChild(tr); }\n"
+    "  document.getElementById('count').textContent = rows.length + ' of ' +\n"
+    "    data.results.length + ' results'; }\n"
+    "for (const th of document.querySelectorAll('#results th')) th.addEventListener('click', () => {\n"
+    "  if (sortKey === th.dataset.key) sortDir = -sortDir; else { sortKey = th.dataset.key; sortDir = 1; }\n"
+    "  render(); });\n"
+    "for (const id of ['filter', 'status', 'severity'])\n"
+    "  document.getElementById(id).addEventListener('input', render);\n"
+    "render();\n"
+    "</script></body></html>\n";
+
+bool report_html(FILE *out, const report_input *in)
+{
+    fputs(page_head, out);
+    fprintf(out, "{\"files\":%zu,\"errors\":%zu,\"results\":[\n", in->nfiles,
+            in->diags ? diags_count_level(in->diags, DIAG_ERROR) : 0);
+    for (size_t i = 0; i < results_len(in->results); i++) {
+        if (i)
+            fputs(",\n", out);
+        result_json(out, results_at(in->results, i));
+    }
+    fputs("],\n\"frameworks\":", out);
+    frameworks_json(out, in->catalog);
+    fputs("}\n", out);
+    fputs(page_script, out);
+    return !ferror(out);
+}

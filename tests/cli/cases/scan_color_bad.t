@@ -1,0 +1,2 @@
+# --color takes auto, always or never
+args: scan --color sometimes examples/ecs

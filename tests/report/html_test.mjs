@@ -1,0 +1,73 @@
+// The HTML dashboard in a real browser: Debian's headless Chromium driven by
+// playwright-core. Loads the page from file://, checks the totals and the
+// rows, applies the filters, sorts, opens a row's details and takes a
+// screenshot (SCREENSHOT).
+//
+//   node html_test.mjs REPORT.html EXPECTED.json SCREENSHOT.png
+//
+// EXPECTED.json is the JSON report of the same scan: the counts to find.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const [page_, expected_, shot] = process.argv.slice(2);
+const expected = JSON.parse(readFileSync(expected_, 'utf8'));
+const results = expected.results;
+let failures = 0;
+function check(what, got, want) {
+  const ok = JSON.stringify(got) === JSON.stringify(want);
+  const show = (v) => { const s = JSON.stringify(v); return s.length > 120 ? s.slice(0, 117) + "..." : s; };
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}: ${show(got)}${ok ? "" : ` (want ${show(want)})`}`);
+  if (!ok) failures++;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,   // playwright gives it a fresh, empty profile directory
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [], requests = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await page.goto('file://' + resolve(page_));
+  const rows = () => page.locator('#results tbody tr.result').count();
+  check('rows shown at first', await rows(), results.length);
+  check('count line', await page.locator('#count').textContent(), `${results.length} of ${results.length} results`);
+
+  await page.selectOption('#status', 'INCOMPLIANT');
+  const incompliant = results.filter((r) => r.status === 'INCOMPLIANT');
+  check('rows with status INCOMPLIANT', await rows(), incompliant.length);
+
+  await page.selectOption('#severity', 'high');
+  const high = incompliant.filter((r) => r.severity === 'high');
+  check('rows INCOMPLIANT and high', await rows(), high.length);
+
+  await page.fill('#filter', 'terraform');
+  const tf = high.filter((r) => [r.policy, r.object, r.file, r.message].join(' ').toLowerCase().includes('terraform'));
+  check('rows after the text filter', await rows(), tf.length);
+  const files = await page.locator('#results tbody tr.result td:nth-child(5)').allTextContents();
+  check('every visible row is a Terraform file', files.every((f) => f.includes('terraform')), true);
+
+  await page.fill('#filter', '');
+  await page.selectOption('#severity', '');
+  await page.click('#results th[data-key="place"]');
+  const places = await page.locator('#results tbody tr.result td:nth-child(5)').allTextContents();
+  const key = (p) => { const i = p.lastIndexOf(':'); return p.slice(0, i) + ':' + p.slice(i + 1).padStart(7, '0'); };
+  check('sorted by place', places.map(key), [...places.map(key)].sort());
+
+  await page.locator('#results tbody tr.result').first().click();
+  check('a click opens the details', await page.locator('#results tbody tr.detail').count(), 1);
+  const detail = await page.locator('#results tbody tr.detail').textContent();
+  check('details show a fix', detail.includes('fix:'), true);
+
+  check('script errors', errors, []);
+  check('network requests', requests, []);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${shot}`);
+} finally {
+  await browser.close();
+}
+process.exit(failures ? 1 : 0);
