@@ -160,6 +160,8 @@ static const char page_script[] =
     "cards.appendChild(card('Frameworks (incompliant / results)', data.frameworks.map(f => {\n"
     "  const ps = new Set(f.policies); const rs = data.results.filter(r => ps.has(r.policy));\n"
     "  return [f.name, rs.filter(r => r.status === 'INCOMPLIANT').length + ' / ' + rs.length]; })));\n"
+    "if (data.controls.length) cards.appendChild(card(data.framework, data.controls.map(c =>\n"
+    "  [c.id + ' ' + c.status, c.incompliant + ' incompliant', c.status])));\n"
     "cards.appendChild(card('Scan', [['files', data.files], ['results', data.results.length],\n"
     "  ['errors', data.errors], ['suppressed', data.results.filter(r => r.suppressed).length]]));\n"
     "let sortKey = 'status', sortDir = -1;\n"
@@ -216,6 +218,20 @@ bool report_html(FILE *out, const report_input *in)
     }
     fputs("],\n\"frameworks\":", out);
     frameworks_json(out, in->catalog);
+    fputs(",\n\"controls\":[", out);
+    for (size_t i = 0; in->framework && i < framework_ncontrols(in->framework); i++) {
+        fw_control c;
+        framework_rollup(in, i, &c);
+        fputs(i ? ",{\"id\":" : "{\"id\":", out);
+        hstr(out, c.id);
+        fputs(",\"title\":", out);
+        hstr(out, c.title);
+        fputs(",\"status\":", out);
+        hstr(out, control_status_name(c.status));
+        fprintf(out, ",\"incompliant\":%zu}", c.counts[ST_INCOMPLIANT]);
+    }
+    fputs("],\"framework\":", out);
+    hstr(out, in->framework ? framework_name(in->framework) : "");
     fputs("}\n", out);
     fputs(page_script, out);
     return !ferror(out);
