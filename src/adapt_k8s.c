@@ -588,8 +588,13 @@ static void adapt_doc(k8s_ctx *k, const doc_node *doc, const char *implied_kind,
 static void adapt_list(k8s_ctx *k, const doc_node *doc, const char *kind, unsigned depth)
 {
     const doc_node *items = doc_get(doc, "items");
-    if (!items || doc_kind_of(items) != DOC_SEQ || depth >= K8S_MAX_LIST_DEPTH)
+    if (!items || doc_kind_of(items) != DOC_SEQ)
         return;
+    if (depth >= K8S_MAX_LIST_DEPTH) {
+        diags_add(k->diags, DIAG_ERROR, doc_span(doc),
+                  "a %s nested more than %d lists deep is not read", kind, K8S_MAX_LIST_DEPTH);
+        return;
+    }
     /* Typed lists (PodList) leave kind out of their items: imply it. */
     size_t klen = strlen(kind) - 4;
     char *implied = klen ? arena_strndup(k->a, kind, klen) : NULL;

@@ -562,10 +562,30 @@ bh_source *discover_read(const char *path, const discover_opts *opts, bh_diags *
         free(buf);
         return NULL;
     }
-    const char *nul = memchr(buf, '\0', len < DISCOVER_BINARY_PROBE ? len : DISCOVER_BINARY_PROBE);
+    if (len >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
+                     ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
+        diags_add_file(diags, DIAG_ERROR, path, (bh_pos){1, 1},
+                       "skipped UTF-16 text (byte-order mark): convert it to UTF-8");
+        free(buf);
+        return NULL;
+    }
+    /* No reader takes a NUL byte: a file holding one anywhere is binary (or
+     * corrupt) and skipped with its place, never half-read. */
+    const char *nul = memchr(buf, '\0', len);
     if (nul) {
-        diags_add_file(diags, DIAG_ERROR, path, no_pos,
-                       "skipped binary file (NUL byte at offset %zu)", (size_t)(nul - buf));
+        size_t off = (size_t)(nul - buf), line = 1, col = 1;
+        for (size_t i = 0; i < off; i++) {
+            if (buf[i] == '\n')
+                line++, col = 1;
+            else if (((unsigned char)buf[i] & 0xC0) != 0x80)
+                col++;
+        }
+        if (off < DISCOVER_BINARY_PROBE)
+            diags_add_file(diags, DIAG_ERROR, path, no_pos,
+                           "skipped binary file (NUL byte at offset %zu)", off);
+        else
+            diags_add_file(diags, DIAG_ERROR, path, (bh_pos){(uint32_t)line, (uint32_t)col},
+                           "skipped: a NUL byte at offset %zu (not a text file)", off);
         free(buf);
         return NULL;
     }

@@ -204,7 +204,7 @@ static void scan_module(const bh_scan *s, const char *dir, bh_source **srcs, siz
     bh_arena *a = arena_new();
     bh_objlist *objs = a ? objlist_new(a) : NULL;
     tf_opts o = {s->opts.tf_vars, (const char *const *)s->roots, s->nroots,
-                 &s->opts.discover, 0};
+                 &s->opts.discover, 0, 0};
     tf_module *m = objs && (dir || own) ? tf_eval_module(dir ? dir : own, srcs, n, &o,
                                                          adapt_tf_wants, a, out->diags)
                                         : NULL;

@@ -142,6 +142,7 @@ struct tf_eval {
     const tf_opts *o;
     bool (*wanted)(const char *type);
     unsigned long steps, max_steps;
+    size_t max_bytes;       /* the module's arena may grow to this */
     bool spent;
     unsigned refdepth;
     unsigned nerrors;
@@ -174,6 +175,7 @@ enum {
     MAX_INSTANCES = 1024,   /* count / for_each instances of one resource */
     DEFAULT_STEPS = 2000000
 };
+#define DEFAULT_BYTES ((size_t)64 << 20)
 
 /* Grow an arena array of elements of size sz to hold n + 1; NULL when
  * memory ran out. */
@@ -215,10 +217,17 @@ bh_arena *tf_arena(const tf_ctx *c) { return c->e->a; }
 bool tf_charge(const tf_ctx *c, bh_span at, unsigned long n)
 {
     tf_eval *e = c->e;
-    if (e->spent || (e->steps += n) > e->max_steps) {
+    if (!e->spent && arena_used(e->a) > e->max_bytes) {
         e->spent = true;
-        tf_fail(c, at, "evaluation stopped: the step budget (%lu) is spent (a self-referencing "
-                       "or enormous expression?)", e->max_steps);
+        tf_fail(c, at, "evaluation stopped: the memory budget (%zu MiB) is spent (an enormous "
+                       "expression?)", e->max_bytes >> 20);
+        return false;
+    }
+    if (e->spent || (e->steps += n) > e->max_steps) {
+        if (!e->spent)
+            tf_fail(c, at, "evaluation stopped: the step budget (%lu) is spent (a "
+                           "self-referencing or enormous expression?)", e->max_steps);
+        e->spent = true;
         return false;
     }
     return true;
@@ -2359,6 +2368,7 @@ tf_module *tf_eval_module(const char *dir, bh_source *const *srcs, size_t n, con
     e->o = o ? o : &none;
     e->wanted = wanted ? wanted : wants_nothing;
     e->max_steps = e->o->max_steps ? e->o->max_steps : DEFAULT_STEPS;
+    e->max_bytes = e->o->max_bytes ? e->o->max_bytes : DEFAULT_BYTES;
     e->root_dir = dir;
     tm->e = e;
     *m = (tf_mod){0};

@@ -36,8 +36,9 @@
  * templatefile() read only regular files inside the scan roots (o->roots),
  * through discover_read (size limits, no FIFOs); anything else is an error
  * diagnostic and an unknown value.  Evaluation is bounded by a step budget
- * (a self-referencing local, an enormous `for`) and a reference depth; a
- * hit is an error on the module, and values past it are unknown.
+ * (a self-referencing local, an enormous `for`), a memory budget (the
+ * module's arena) and a reference depth; a hit is an error on the module,
+ * and values past it are unknown.
  *
  * Nothing here prints: problems are diagnostics.
  */
@@ -74,6 +75,7 @@ typedef struct tf_opts {
     size_t nroots;
     const discover_opts *discover;  /* size limits for files read; NULL: defaults */
     unsigned long max_steps;        /* 0: the default (2,000,000) */
+    size_t max_bytes;               /* memory of one module's evaluation; 0: 64 MiB */
 } tf_opts;
 
 /* One instance of a resource. */
