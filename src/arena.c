@@ -42,6 +42,8 @@ void arena_set_fail_after(unsigned long nth)
     alloc_count = 0;
 }
 
+unsigned long arena_injection_count(void) { return alloc_count; }
+
 static int injected_failure(void)
 {
     if (!fail_after)

@@ -61,4 +61,8 @@ void arena_set_limit(bh_arena *a, size_t limit);
  * now on (1-based) and every later one fails.  0 turns it off. */
 void arena_set_fail_after(unsigned long nth);
 
+/* Allocations counted since the last arena_set_fail_after (when it is on):
+ * a run that ends below nth never met the injected failure. */
+unsigned long arena_injection_count(void);
+
 #endif

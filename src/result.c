@@ -123,29 +123,30 @@ bh_loc results_loc(bh_results *r, bh_span at)
 
 bool results_move(bh_results *dst, bh_results *src)
 {
-    if (src->n) {
-        if (dst->cap - dst->n < src->n) {
-            size_t cap = dst->n + src->n;
-            bh_result *v = realloc(dst->v, cap * sizeof *v);
-            if (!v)
-                return false;
-            dst->v = v;
-            dst->cap = cap;
-        }
-        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
-        dst->n += src->n;
-        src->n = 0;
+    /* Everything that can fail first: the results point into src's arenas,
+     * so they move only together with them (a half move would leave dst
+     * pointing into arenas src frees). */
+    if (src->n && dst->cap - dst->n < src->n) {
+        size_t cap = dst->n + src->n;
+        bh_result *v = realloc(dst->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        dst->v = v;
+        dst->cap = cap;
     }
-    /* the strings stay where they are: adopt src's arenas, give it a new one */
     bh_arena *fresh = arena_new();
-    bh_arena **v = realloc(dst->arenas, (dst->narenas + src->narenas) * sizeof *v);
-    if (!fresh || !v) {
+    bh_arena **v = fresh ? realloc(dst->arenas, (dst->narenas + src->narenas) * sizeof *v)
+                         : NULL;
+    if (!v) {
         arena_free(fresh);
-        if (v)
-            dst->arenas = v;
         return false;
     }
     dst->arenas = v;
+    if (src->n)
+        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+    dst->n += src->n;
+    src->n = 0;
+    /* the strings stay where they are: adopt src's arenas, give it a new one */
     memcpy(dst->arenas + dst->narenas, src->arenas, src->narenas * sizeof *v);
     dst->narenas += src->narenas;
     src->arenas[0] = fresh;

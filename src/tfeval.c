@@ -1932,10 +1932,13 @@ const bh_source *tf_read_file(const tf_ctx *c, bh_span at, const char *path)
     }
     diags_free(d);
     free(full);
-    if (s && (!arena_defer(e->a, free_source, s) || !track_source(e, s))) {
+    if (s && !arena_defer(e->a, free_source, s)) {
         source_free(s);
         return oom(c, at), NULL;
     }
+    /* from here the arena owns s */
+    if (s && !track_source(e, s))
+        return oom(c, at), NULL;
     return s;
 }
 

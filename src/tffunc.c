@@ -113,8 +113,9 @@ static doc_node *f_templatefile(const tf_ctx *c, const hcl_expr *call, doc_node 
     if (!t) {
         const char *msg = d && diags_count(d) ? diags_get(d, 0)->message : "out of memory";
         bh_pos p = d && diags_count(d) ? diags_get(d, 0)->pos : (bh_pos){0, 0};
-        diags_free(d);
-        return tf_fail(c, AT, "templatefile: %s:%u:%u: %s", source_path(s), p.line, p.col, msg);
+        tf_fail(c, AT, "templatefile: %s:%u:%u: %s", source_path(s), p.line, p.col, msg);
+        diags_free(d);   /* msg lived in d */
+        return NULL;
     }
     diags_free(d);
     /* the template sees only its variables */
