@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 for pkg in build-essential cmake pkg-config libyaml-dev libcmocka-dev python3 python3-jsonschema \
-           chromium; do
+           chromium clang libclang-rt-14-dev hyperfine time; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

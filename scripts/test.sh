@@ -13,4 +13,10 @@ if [ "${BH_FAST:-0}" != 1 ]; then
   scripts/setup.sh build-asan -DBH_WERROR=ON -DBH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+  # Every libFuzzer target built with clang and run briefly, so none rots
+  # (long runs: tests/fuzz/run.sh, docs/fuzzing.md).
+  for t in $(sed -n 's/^set(BH_FUZZ_TARGETS \(.*\))$/\1/p' tests/CMakeLists.txt); do
+    bash tests/fuzz/run.sh "$t" "${BH_FUZZ_SECONDS:-10}"
+  done
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets with clang (ASan+UBSan) and fuzz one of them.
 #
-#   tests/fuzz/run.sh TARGET SECONDS      TARGET: yaml json hcl expr scan tfeval
+#   tests/fuzz/run.sh TARGET SECONDS      TARGET: yaml json hcl expr scan tfeval cfn policy
 #
 # The corpus grows in build-fuzz/corpus-TARGET (not committed); seeds are the
 # target's replay inputs; a crash is written to build-fuzz/ and must be
@@ -20,6 +20,8 @@ case $target in
   hcl) seeds="tests/data/hcl" ;;
   expr) seeds="tests/fuzz/seeds/expr" ;;
   tfeval) seeds="tests/fuzz/seeds/tfeval" ;;
+  cfn) seeds="examples/cloudformation policies/aws/ecs/task-definition-host-network-mode/tests" ;;
+  policy) seeds="tests/fuzz/seeds/policy" ;;
   scan) seeds="examples/ecs examples/kubernetes examples/compose tests/cli/data/mixed" ;;
 esac
 for s in $seeds tests/fuzz/regressions/$target; do
@@ -27,6 +29,8 @@ for s in $seeds tests/fuzz/regressions/$target; do
 done
 dict=tests/fuzz/$target.dict
 [ "$target" = tfeval ] && dict=tests/fuzz/hcl.dict
+[ "$target" = cfn ] && dict=tests/fuzz/yaml.dict
+[ "$target" = policy ] && dict=tests/fuzz/expr.dict
 opts=(-max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -artifact_prefix=build-fuzz/)
 [ -f "$dict" ] && opts+=(-dict="$dict")
 build-fuzz/tests/fuzz-"$target" "${opts[@]}" "$corpus" 2>&1 | grep -E "^#[0-9]+[[:space:]]+DONE|^Done|ERROR|SUMMARY|Test unit written"
