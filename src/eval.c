@@ -316,7 +316,12 @@ static void record(ev *e, const verdict *v, bh_results *out)
     bh_span sp = place(v);
     r->loc = results_loc(out, sp);
     r->object_loc = results_loc(out, e->obj->span);
-    r->line_text = line_text(ra, sp, &r->line_col);
+    /* the source line is for excerpts of findings; a passing verdict does
+     * not carry it (most results are COMPLIANT: memory follows findings) */
+    if (v->status == ST_INCOMPLIANT || v->status == ST_UNDETERMINED)
+        r->line_text = line_text(ra, sp, &r->line_col);
+    else
+        r->line_text = "";
     r->object = copy(ra, e->obj->name);
     r->object_type = p->input;
     r->message = copy(ra, v->message);

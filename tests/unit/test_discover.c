@@ -568,23 +568,26 @@ static void test_read_binary(void **state)
     assert_string_equal(g->file, p);
     assert_string_equal(g->message, "skipped binary file (NUL byte at offset 4)");
 
-    /* a NUL after the first 8 KiB is not looked for */
+    /* a NUL after the first 8 KiB is found too, with its place */
     char *late = malloc(9000);
     assert_non_null(late);
     memset(late, 'x', 9000);
+    late[100] = '\n';
     late[8192] = '\0';
     put(f, "late.yaml", late, 9000);
     s = discover_read(at(f, "late.yaml", p, sizeof p), NULL, f->diags);
-    assert_non_null(s);
-    assert_int_equal(source_len(s), 9000);
-    source_free(s);
-    /* ... but one at offset 8191 is */
+    assert_null(s);
+    g = diags_get(f->diags, 1);
+    assert_string_equal(g->message, "skipped: a NUL byte at offset 8192 (not a text file)");
+    assert_int_equal(g->pos.line, 2);
+    assert_int_equal(g->pos.col, 8092);
+    /* ... and one at offset 8191 is in the binary probe */
     late[8192] = 'x';
     late[8191] = '\0';
     put(f, "late2.yaml", late, 9000);
     s = discover_read(at(f, "late2.yaml", p, sizeof p), NULL, f->diags);
     assert_null(s);
-    assert_string_equal(diags_get(f->diags, 1)->message,
+    assert_string_equal(diags_get(f->diags, 2)->message,
                         "skipped binary file (NUL byte at offset 8191)");
     free(late);
 }
