@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "strbuf.h"
 
 #define ENV_MAX_BYTES (1u << 20)        /* a larger .env is not read */
 #define INTERP_MAX_BYTES (1u << 20)     /* one interpolated value */
@@ -151,35 +152,13 @@ static doc_node *tri_node(cz_ctx *c, plat_tri t, bh_span at, const char *text)
 
 /* ---- a growable byte buffer (malloc: freed by the caller) ---------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom, toolong;
-} sbuf;
+typedef strbuf sbuf;     /* with max = INTERP_MAX_BYTES for interpolated values */
 
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-    if (b->oom || b->toolong)
-        return;
-    if (b->n + n > INTERP_MAX_BYTES) {
-        b->toolong = true;
-        return;
-    }
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
+    if (!b->max)
+        b->max = INTERP_MAX_BYTES;
+    strbuf_put(b, s, n);
 }
 
 /* ---- interpolation ------------------------------------------------------- */
@@ -366,7 +345,7 @@ static doc_node *interp_scalar(cz_ctx *c, doc_node *n)
     sbuf b = {0};
     expand(&ip, doc_text(n), doc_text_len(n), &b);
     doc_node *r = n;
-    if (b.oom) {
+    if (b.failed) {
         c->oom = true;
     } else if (ip.invalid) {
         diags_add(c->diags, DIAG_WARNING, doc_span(n),
@@ -624,7 +603,7 @@ static void parse_env(cz_ctx *c, const bh_source *src)
             sb_put(&raw, d + k, j - k);
             end = j > k ? j : k;
         }
-        if (raw.oom) {
+        if (raw.failed) {
             free(raw.p);
             c->oom = true;
             break;
@@ -638,7 +617,7 @@ static void parse_env(cz_ctx *c, const bh_source *src)
             sbuf b = {0};
             expand(&ip, value, vlen, &b);
             vlen = 0;
-            if (b.oom) {
+            if (b.failed) {
                 c->oom = true;
             } else if (!ip.unknown && !ip.invalid && !b.toolong) {
                 stored = oom_check(c, arena_strndup(c->a, b.p ? b.p : "", b.n));

@@ -27,6 +27,7 @@
 
 #include "json.h"
 #include "source.h"
+#include "strbuf.h"
 
 /* ==================================================================== */
 /* Parameter values given on the command line                            */
@@ -625,49 +626,29 @@ static const char *scalar_text(const doc_node *v)
 
 /* ---- growing strings ------------------------------------------------- */
 
-typedef struct tbuf {
-    char *b;
-    size_t n, cap;
-    bool bad;
-} tbuf;
-
+/* Text built for Sub and Join: strbuf with a 1 MiB ceiling. */
 enum { TBUF_MAX = 1 << 20 };
 
-static void tb_put(tbuf *t, const char *s, size_t len)
+static void tb_put(strbuf *t, const char *s, size_t len)
 {
-    if (t->bad)
-        return;
-    if (t->n + len + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 64;
-        while (cap < t->n + len + 1)
-            cap *= 2;
-        char *nb = cap <= TBUF_MAX ? realloc(t->b, cap) : NULL;
-        if (!nb) {
-            t->bad = true;
-            return;
-        }
-        t->b = nb;
-        t->cap = cap;
-    }
-    memcpy(t->b + t->n, s, len);
-    t->n += len;
-    t->b[t->n] = '\0';
+    t->max = TBUF_MAX;
+    strbuf_put(t, s, len);
 }
 
 /* A string scalar of the buffer's text at the call, with the traces of the
  * parts; frees the buffer. */
-static rv tb_finish(R *r, tbuf *t, const call *c, doc_node *const *parts, size_t nparts,
+static rv tb_finish(R *r, strbuf *t, const call *c, doc_node *const *parts, size_t nparts,
                     doc_node **out)
 {
-    if (t->bad) {
-        free(t->b);
+    if (t->failed || t->toolong) {
+        strbuf_free(t);
         diags_add(r->diags, DIAG_ERROR, doc_span(c->node), "%s: the string is too long",
                   call_name(c));
         return unknown_call(r, c, out);
     }
-    *out = doc_new_scalar(r->a, doc_span(c->node), t->b ? t->b : "", t->n, DOC_STR,
+    *out = doc_new_scalar(r->a, doc_span(c->node), t->p ? t->p : "", t->n, DOC_STR,
                           DOC_DOUBLE_QUOTED);
-    free(t->b);
+    strbuf_free(t);
     if (!*out)
         return oom(r, c->node);
     for (size_t i = 0; i < nparts; i++)
@@ -1013,7 +994,7 @@ static rv fn_sub(R *r, const call *c, unsigned depth, doc_node **out)
     enum { MAXPARTS = 64 };
     doc_node *parts[MAXPARTS];
     size_t np = 0;
-    tbuf t = {0};
+    strbuf t = {0};
     const char *p = doc_text(tmpl);
     bool unknown = false;
     while (*p && !unknown) {
@@ -1032,7 +1013,7 @@ static rv fn_sub(R *r, const call *c, unsigned depth, doc_node **out)
         }
         char *name = arena_strndup(r->a, open + 2, (size_t)(close - open - 2));
         if (!name) {
-            free(t.b);
+            strbuf_free(&t);
             return oom(r, c->node);
         }
         doc_node *val = NULL;
@@ -1045,7 +1026,7 @@ static rv fn_sub(R *r, const call *c, unsigned depth, doc_node **out)
         else
             k = ref_value(r, name, c->node, name, &val);
         if (k == RV_FAIL) {
-            free(t.b);
+            strbuf_free(&t);
             return RV_FAIL;
         }
         const char *text = k == RV_OK ? scalar_text(val) : NULL;
@@ -1058,7 +1039,7 @@ static rv fn_sub(R *r, const call *c, unsigned depth, doc_node **out)
             parts[np++] = val;
     }
     if (unknown) {
-        free(t.b);
+        strbuf_free(&t);
         return unknown_call(r, c, out);
     }
     return tb_finish(r, &t, c, parts, np, out);
@@ -1087,14 +1068,14 @@ static rv fn_join(R *r, const call *c, unsigned depth, doc_node **out)
     enum { MAXPARTS = 64 };
     doc_node *parts[MAXPARTS];
     size_t np = 0;
-    tbuf t = {0};
+    strbuf t = {0};
     for (size_t i = 0; i < doc_len(list); i++) {
         doc_node *item = doc_seq_at(list, i);
         const char *text = scalar_text(item);
         if (!text && doc_kind_of(item) == DOC_SCALAR)
             text = "";                          /* null */
         if (!text) {
-            free(t.b);
+            strbuf_free(&t);
             if (doc_kind_of(item) == DOC_UNKNOWN)
                 return unknown_call(r, c, out);
             return bad_call(r, c, out, "value %zu is not a string", i);

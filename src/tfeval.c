@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "strbuf.h"
 
 /* ==================================================================== */
 /* Declarations                                                           */
@@ -847,8 +848,7 @@ struct rendered {
 };
 
 typedef struct tbuf {
-    char *p;
-    size_t n, cap;
+    strbuf text;
     bool track;             /* record segments and render unknowns as placeholders */
     tf_seg *segs;
     size_t nsegs, capsegs;
@@ -856,26 +856,11 @@ typedef struct tbuf {
     size_t nunk, capunk;
 } tbuf;
 
-static bool tput(tbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    return true;
-}
+static bool tput(tbuf *b, const char *s, size_t n) { return strbuf_put(&b->text, s, n); }
 
 static bool tseg(tbuf *b, size_t from, bh_span at, bool lit)
 {
-    if (!b->track || b->n == from)
+    if (!b->track || b->text.n == from)
         return true;
     if (b->nsegs == b->capsegs) {
         size_t cap = b->capsegs ? b->capsegs * 2 : 16;
@@ -885,7 +870,7 @@ static bool tseg(tbuf *b, size_t from, bh_span at, bool lit)
         b->segs = v;
         b->capsegs = cap;
     }
-    b->segs[b->nsegs++] = (tf_seg){(uint32_t)from, (uint32_t)(b->n - from), at, lit};
+    b->segs[b->nsegs++] = (tf_seg){(uint32_t)from, (uint32_t)(b->text.n - from), at, lit};
     return true;
 }
 
@@ -903,13 +888,13 @@ static bool tunknown(tbuf *b, doc_node *u, bh_span at)
     b->unk[b->nunk] = u;
     char ph[32];
     int n = snprintf(ph, sizeof ph, "@@bhu%zu@@", b->nunk++);
-    size_t from = b->n;
+    size_t from = b->text.n;
     return tput(b, ph, (size_t)n) && tseg(b, from, at, false);
 }
 
 static void tfree(tbuf *b)
 {
-    free(b->p);
+    strbuf_free(&b->text);
     free(b->segs);
     free(b->unk);
 }
@@ -920,7 +905,7 @@ static bool render(const tf_ctx *c, const hcl_expr *part, tbuf *b, doc_node **un
 
 static bool render_lit(const tf_ctx *c, const hcl_expr *t, tbuf *b)
 {
-    size_t from = b->n;
+    size_t from = b->text.n;
     return (tput(b, t->u.str.text, t->u.str.len) && tseg(b, from, t->span, true)) ||
            oom(c, t->span);
 }
@@ -973,7 +958,7 @@ static bool render(const tf_ctx *c, const hcl_expr *p, tbuf *b, doc_node **unkno
                        tf_type_name(tf_type_of(v))), false;
     if (!tf_charge(c, p->span, n / 64))
         return false;
-    size_t from = b->n;
+    size_t from = b->text.n;
     return (tput(b, s, n) && tseg(b, from, p->span, false)) || oom(c, p->span);
 }
 
@@ -1056,7 +1041,7 @@ static doc_node *keep_render(const tf_ctx *c, tbuf *b, bh_span at, doc_node *v)
     rendered *r = PUSH(e->a, e->rendered, e->nrendered, e->caprendered);
     if (!r)
         return oom(c, at);
-    *r = (rendered){NULL, arena_strndup(e->a, b->p ? b->p : "", b->n), b->n,
+    *r = (rendered){NULL, arena_strndup(e->a, b->text.p ? b->text.p : "", b->text.n), b->text.n,
                     arena_alloc(e->a, (b->nsegs ? b->nsegs : 1) * sizeof(tf_seg)), b->nsegs,
                     arena_alloc(e->a, (b->nunk ? b->nunk : 1) * sizeof(doc_node *)), b->nunk,
                     at.src};
@@ -1093,7 +1078,7 @@ static doc_node *render_template(const tf_ctx *c, const hcl_expr *x, bool track)
     else if (ok && track)
         v = keep_render(c, &b, x->span, NULL);
     else if (ok)
-        v = tf_str(c->e->a, x->span, b.p ? b.p : "", b.n);
+        v = tf_str(c->e->a, x->span, b.text.p ? b.text.p : "", b.text.n);
     tfree(&b);
     return ok && !v ? oom(c, x->span) : v;
 }

@@ -15,6 +15,8 @@
  */
 #include "tf_int.h"
 
+#include "strbuf.h"
+
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -600,41 +602,15 @@ static doc_node *f_identity(const tf_ctx *c, const hcl_expr *call, doc_node **ar
 
 /* ---- strings --------------------------------------------------------------- */
 
-typedef struct sb {
-    char *p;
-    size_t n, cap;
-    bool failed;
-} sb;
-
-static void sb_put(sb *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-
-static doc_node *sb_done(const tf_ctx *c, sb *b, bh_span at)
+static doc_node *sb_done(const tf_ctx *c, strbuf *b, bh_span at)
 {
     if (b->failed) {
-        free(b->p);
+        strbuf_free(b);
         return oom(c, at);
     }
     bool ok = tf_charge(c, at, b->n / 64);
     doc_node *v = ok ? tf_str(A, at, b->p ? b->p : "", b->n) : NULL;
-    free(b->p);
+    strbuf_free(b);
     if (!ok)
         return NULL;
     return v ? v : oom(c, at);
@@ -654,11 +630,11 @@ static doc_node *f_join(const tf_ctx *c, const hcl_expr *call, doc_node **args, 
     const char *sep = text_arg(c, call, args, 0, &sl);
     if (!sep)
         return NULL;
-    sb b = {0};
+    strbuf b = {0};
     size_t k = 0;
     for (size_t i = 1; i < n; i++) {
         if (tf_type_of(args[i]) != TF_LIST) {
-            free(b.p);
+            strbuf_free(&b);
             return need(c, call, i, "a list of strings");
         }
         for (size_t j = 0; j < doc_len(args[i]); j++) {
@@ -666,12 +642,12 @@ static doc_node *f_join(const tf_ctx *c, const hcl_expr *call, doc_node **args, 
             size_t len;
             const char *s = tf_is_unknown(item) ? NULL : tf_to_text(A, item, &len);
             if (!s) {
-                free(b.p);
+                strbuf_free(&b);
                 return tf_is_unknown(item) ? item : need(c, call, i, "a list of strings");
             }
             if (k++)
-                sb_put(&b, sep, sl);
-            sb_put(&b, s, len);
+                strbuf_put(&b, sep, sl);
+            strbuf_put(&b, s, len);
         }
     }
     return sb_done(c, &b, AT);
@@ -715,7 +691,7 @@ static doc_node *f_replace(const tf_ctx *c, const hcl_expr *call, doc_node **arg
     const char *to = from ? text_arg(c, call, args, 2, &rl) : NULL;
     if (!to)
         return NULL;
-    sb b = {0};
+    strbuf b = {0};
     if (fl >= 2 && from[0] == '/' && from[fl - 1] == '/') {
         /* a regular expression (RE2 in Terraform; POSIX extended here) */
         char *re = strndup(from + 1, fl - 2);
@@ -729,25 +705,25 @@ static doc_node *f_replace(const tf_ctx *c, const hcl_expr *call, doc_node **arg
         regmatch_t m;
         const char *p = s;
         while (*p && regexec(&rx, p, 1, &m, p == s ? 0 : REG_NOTBOL) == 0) {
-            sb_put(&b, p, (size_t)m.rm_so);
-            sb_put(&b, to, rl);
+            strbuf_put(&b, p, (size_t)m.rm_so);
+            strbuf_put(&b, to, rl);
             p += m.rm_eo > m.rm_so ? m.rm_eo : m.rm_eo + 1;
             if (m.rm_eo == m.rm_so)
-                sb_put(&b, p - 1, 1);
+                strbuf_put(&b, p - 1, 1);
             if (p > s + len)
                 break;
         }
         if (p < s + len)
-            sb_put(&b, p, strlen(p));
+            strbuf_put(&b, p, strlen(p));
         regfree(&rx);
         return sb_done(c, &b, AT);
     }
     for (const char *p = s, *end = s + len; p < end || (p == end && !fl);) {
         const char *q = fl ? find_sub(p, (size_t)(end - p), from, fl) : NULL;
-        sb_put(&b, p, (size_t)((q ? q : end) - p));
+        strbuf_put(&b, p, (size_t)((q ? q : end) - p));
         if (!q)
             break;
-        sb_put(&b, to, rl);
+        strbuf_put(&b, to, rl);
         p = q + fl;
     }
     return sb_done(c, &b, AT);
@@ -843,33 +819,33 @@ static doc_node *f_format(const tf_ctx *c, const hcl_expr *call, doc_node **args
     const char *f = text_arg(c, call, args, 0, &fl);
     if (!f)
         return NULL;
-    sb b = {0};
+    strbuf b = {0};
     size_t next = 1;
     for (size_t i = 0; i < fl; i++) {
         if (f[i] != '%') {
-            sb_put(&b, &f[i], 1);
+            strbuf_put(&b, &f[i], 1);
             continue;
         }
         size_t start = i + 1, spec = start;
         while (spec < fl && strchr("0123456789.-+# ", f[spec]))
             spec++;
         if (spec >= fl) {
-            free(b.p);
+            strbuf_free(&b);
             return tf_fail(c, AT, "format: an unfinished verb at the end");
         }
         char verb = f[spec];
         i = spec;
         if (verb == '%') {
-            sb_put(&b, "%", 1);
+            strbuf_put(&b, "%", 1);
             continue;
         }
         if (next >= n) {
-            free(b.p);
+            strbuf_free(&b);
             return tf_fail(c, AT, "format: too few arguments for the verbs");
         }
         doc_node *v = args[next++];
         if (tf_find_unknown(v)) {
-            free(b.p);
+            strbuf_free(&b);
             return (doc_node *)tf_find_unknown(v);
         }
         size_t len;
@@ -877,7 +853,7 @@ static doc_node *f_format(const tf_ctx *c, const hcl_expr *call, doc_node **args
                             ? tf_json_encode(A, v, &len)
                             : tf_to_text(A, v, &len);
         if (!s) {
-            free(b.p);
+            strbuf_free(&b);
             return need(c, call, next - 1, "a primitive value");
         }
         if (verb == 'q') {
@@ -889,7 +865,7 @@ static doc_node *f_format(const tf_ctx *c, const hcl_expr *call, doc_node **args
             int64_t iv;
             char buf[64];
             if (!tf_to_number(v, &d, &isint, &iv)) {
-                free(b.p);
+                strbuf_free(&b);
                 return need(c, call, next - 1, "a number");
             }
             const char *dot = memchr(f + start, '.', spec - start);
@@ -904,11 +880,11 @@ static doc_node *f_format(const tf_ctx *c, const hcl_expr *call, doc_node **args
             bool isint;
             int64_t iv;
             if (!tf_to_number(v, &d, &isint, &iv) || !isint) {
-                free(b.p);
+                strbuf_free(&b);
                 return need(c, call, next - 1, "a whole number");
             }
         }
-        sb_put(&b, s ? s : "", s ? len : 0);
+        strbuf_put(&b, s ? s : "", s ? len : 0);
     }
     return sb_done(c, &b, AT);
 }

@@ -10,6 +10,8 @@
  */
 #include "tf_int.h"
 
+#include "strbuf.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -261,56 +263,30 @@ doc_node *tf_moved(bh_arena *a, const doc_node *v, bh_span at)
  * As Terraform's jsonencode: object keys sorted, no spaces, <, > and &
  * escaped as \u003c, \u003e, \u0026 (Go's encoding/json). */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool failed;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
+static void put_string(strbuf *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-
-static void put_string(sbuf *b, const char *s, size_t n)
-{
-    put(b, "\"", 1);
+    strbuf_put(b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         char esc[8];
         if (ch == '"' || ch == '\\') {
             esc[0] = '\\';
             esc[1] = (char)ch;
-            put(b, esc, 2);
+            strbuf_put(b, esc, 2);
         } else if (ch == '\n') {
-            put(b, "\\n", 2);
+            strbuf_put(b, "\\n", 2);
         } else if (ch == '\t') {
-            put(b, "\\t", 2);
+            strbuf_put(b, "\\t", 2);
         } else if (ch == '\r') {
-            put(b, "\\r", 2);
+            strbuf_put(b, "\\r", 2);
         } else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
             snprintf(esc, sizeof esc, "\\u%04x", ch);
-            put(b, esc, 6);
+            strbuf_put(b, esc, 6);
         } else {
-            put(b, (const char *)&s[i], 1);
+            strbuf_put(b, (const char *)&s[i], 1);
         }
     }
-    put(b, "\"", 1);
+    strbuf_put(b, "\"", 1);
 }
 
 static int key_cmp(const void *x, const void *y)
@@ -319,7 +295,7 @@ static int key_cmp(const void *x, const void *y)
     return strcmp(doc_text(a), doc_text(b));
 }
 
-static bool encode(sbuf *b, bh_arena *a, const doc_node *v, unsigned depth)
+static bool encode(strbuf *b, bh_arena *a, const doc_node *v, unsigned depth)
 {
     if (depth > 512)
         return false;
@@ -335,14 +311,14 @@ static bool encode(sbuf *b, bh_arena *a, const doc_node *v, unsigned depth)
     switch (doc_kind_of(v)) {
     case DOC_UNKNOWN: return false;
     case DOC_SEQ:
-        put(b, "[", 1);
+        strbuf_put(b, "[", 1);
         for (size_t i = 0; i < doc_len(v); i++) {
             if (i)
-                put(b, ",", 1);
+                strbuf_put(b, ",", 1);
             if (!encode(b, a, doc_seq_at(v, i), depth + 1))
                 return false;
         }
-        put(b, "]", 1);
+        strbuf_put(b, "]", 1);
         return true;
     case DOC_MAP: {
         size_t n = doc_len(v);
@@ -354,36 +330,36 @@ static bool encode(sbuf *b, bh_arena *a, const doc_node *v, unsigned depth)
             keys[2 * i + 1] = doc_map_val(v, i);
         }
         qsort(keys, n, 2 * sizeof *keys, key_cmp);
-        put(b, "{", 1);
+        strbuf_put(b, "{", 1);
         bool ok = true;
         for (size_t i = 0; ok && i < n; i++) {
             if (i)
-                put(b, ",", 1);
+                strbuf_put(b, ",", 1);
             put_string(b, doc_text(keys[2 * i]), doc_text_len(keys[2 * i]));
-            put(b, ":", 1);
+            strbuf_put(b, ":", 1);
             ok = encode(b, a, keys[2 * i + 1], depth + 1);
         }
         free(keys);
-        put(b, "}", 1);
+        strbuf_put(b, "}", 1);
         return ok;
     }
     case DOC_SCALAR: break;
     }
     switch (doc_type_of(v)) {
     case DOC_STR: put_string(b, doc_text(v), doc_text_len(v)); break;
-    case DOC_NULL: put(b, "null", 4); break;
-    default: put(b, doc_text(v), doc_text_len(v)); break;
+    case DOC_NULL: strbuf_put(b, "null", 4); break;
+    default: strbuf_put(b, doc_text(v), doc_text_len(v)); break;
     }
     return true;
 }
 
 const char *tf_json_encode(bh_arena *a, const doc_node *v, size_t *len)
 {
-    sbuf b = {0};
+    strbuf b = {0};
     bool ok = encode(&b, a, v, 0) && !b.failed;
     char *s = ok ? arena_strndup(a, b.p ? b.p : "", b.n) : NULL;
-    free(b.p);
     if (s)
         *len = b.n;
+    strbuf_free(&b);
     return s;
 }

@@ -31,6 +31,7 @@
 #include "discover.h"
 #include "doc.h"
 #include "policy.h"
+#include "strbuf.h"
 
 typedef struct entry {
     char *path;     /* "policies/<id>/policy.yaml", "frameworks/x.yaml" */
@@ -85,24 +86,13 @@ static void add(entries *e, char *path, char *data, size_t len)
  * just validated, so its one document converts exactly: typed scalars
  * (libyaml plus YAML 1.1 resolution) become JSON values of the same type. */
 
-typedef struct jbuf {
-    char *p;
-    size_t n, cap;
-} jbuf;
+typedef strbuf jbuf;
 
+/* strbuf_put, or die: this is a build tool. */
 static void jput(jbuf *b, const char *s, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        if (!(b->p = realloc(b->p, cap)))
-            die_oom();
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
+    if (!strbuf_put(b, s, n))
+        die_oom();
 }
 
 static void jstr(jbuf *b, const char *s, size_t n)

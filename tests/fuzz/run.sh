@@ -19,7 +19,7 @@ case $target in
   json) seeds="tests/data/json examples/ecs" ;;
   hcl) seeds="tests/data/hcl" ;;
   expr) seeds="tests/fuzz/seeds/expr" ;;
-  tfeval) seeds="tests/fuzz/seeds/tfeval" ;;
+  tfeval) seeds="$(echo policies/*/*/*/tests/tf-*) examples/terraform examples/terraform/modules/service" ;;
   cfn) seeds="examples/cloudformation policies/aws/ecs/task-definition-host-network-mode/tests" ;;
   policy) seeds="tests/fuzz/seeds/policy" ;;
   scan) seeds="examples/ecs examples/kubernetes examples/compose tests/cli/data/mixed" ;;
