@@ -23,7 +23,7 @@ bin=$PWD/build/bulkhead
 corpus=$(cd .. && pwd)/shared/corpus/realworld
 work=bench/work
 rm -rf "$work" && mkdir -p "$work"
-out=bench/results.md
+out=${BH_BENCH_OUT:-bench/results.md}
 runs=$([ $quick = 1 ] && echo 3 || echo 10)
 
 mean() { python3 -c "import json,sys; print('%.4f' % json.load(open(sys.argv[1]))['results'][0]['mean'])" "$1"; }

@@ -20,3 +20,9 @@ if [ "${BH_FAST:-0}" != 1 ]; then
     bash tests/fuzz/run.sh "$t" "${BH_FUZZ_SECONDS:-10}"
   done
 fi
+
+# A short benchmark run, so bench/ never rots (a report, not a gate).
+if [ "${BH_FAST:-0}" != 1 ]; then
+  BH_BENCH_OUT=build/bench-quick.md bash bench/run.sh --quick >/dev/null 2>&1 &&
+    echo "bench: build/bench-quick.md" || echo "bench: failed (not a gate)"
+fi
