@@ -242,9 +242,9 @@ static bh_span place(const verdict *v)
     return v->fallback;
 }
 
-static const char *copy(bh_arena *a, const char *s)
+static const char *intern(bh_results *out, const char *s)
 {
-    const char *c = s ? arena_strdup(a, s) : NULL;
+    const char *c = results_intern(out, s);
     return c ? c : "";
 }
 
@@ -297,7 +297,7 @@ static size_t add_trace(bh_results *out, bh_trace_entry *v, size_t k, const doc_
 {
     for (const doc_trace *t = n ? doc_trace_of(n) : NULL; t; t = t->next) {
         v[k].loc = results_loc(out, t->at);
-        v[k].note = copy(results_arena(out), t->note);
+        v[k].note = intern(out, t->note);
         k++;
     }
     return k;
@@ -322,11 +322,11 @@ static void record(ev *e, const verdict *v, bh_results *out)
         r->line_text = line_text(ra, sp, &r->line_col);
     else
         r->line_text = "";
-    r->object = copy(ra, e->obj->name);
+    r->object = intern(out, e->obj->name);
     r->object_type = p->input;
-    r->message = copy(ra, v->message);
+    r->message = intern(out, v->message);
     if (v->remediation)
-        r->remediation = copy(ra, v->remediation);
+        r->remediation = intern(out, v->remediation);
     else if (v->status == ST_INCOMPLIANT && p->remediation)
         r->remediation = p->remediation;        /* the catalog outlives results */
     else
@@ -343,9 +343,9 @@ static void record(ev *e, const verdict *v, bh_results *out)
             const item *x = &e->items[i];
             bh_related *rel = &r->related[i];
             rel->list = x->list;                /* catalog-owned */
-            rel->name = copy(ra, x->name);
+            rel->name = intern(out, x->name);
             rel->status = x->v.status;
-            rel->message = copy(ra, x->v.message);
+            rel->message = intern(out, x->v.message);
             rel->loc = results_loc(out, place(&x->v));
         }
         r->nrelated = e->n;

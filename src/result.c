@@ -11,6 +11,8 @@ struct bh_results {
     bh_result *v;
     size_t n, cap;
     const char *last_file;   /* the last path copied: results of a file share it */
+    const char **interned;   /* open addressing: strings copied into arenas[0] */
+    size_t ninterned, capinterned;
 };
 
 static const char *const status_names[ST_COUNT] = {"COMPLIANT", "INCOMPLIANT",
@@ -65,6 +67,7 @@ void results_free(bh_results *r)
 {
     if (!r)
         return;
+    free(r->interned);
     for (size_t i = 0; i < r->narenas; i++)
         arena_free(r->arenas[i]);
     free(r->arenas);
@@ -105,6 +108,54 @@ size_t results_retain(bh_results *r, bool (*keep)(const bh_result *res, void *ct
     return dropped;
 }
 
+/* FNV-1a */
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static bool intern_grow(bh_results *r)
+{
+    size_t cap = r->capinterned ? r->capinterned * 2 : 1024;
+    const char **v = calloc(cap, sizeof *v);
+    if (!v)
+        return false;
+    for (size_t i = 0; i < r->capinterned; i++) {
+        const char *s = r->interned[i];
+        if (!s)
+            continue;
+        size_t k = hash_str(s) & (cap - 1);
+        while (v[k])
+            k = (k + 1) & (cap - 1);
+        v[k] = s;
+    }
+    free(r->interned);
+    r->interned = v;
+    r->capinterned = cap;
+    return true;
+}
+
+const char *results_intern(bh_results *r, const char *s)
+{
+    if (!s)
+        return "";
+    if (r->ninterned * 2 >= r->capinterned && !intern_grow(r))
+        return arena_strdup(r->arenas[0], s);     /* uninterned: still a copy */
+    size_t mask = r->capinterned - 1, k = hash_str(s) & mask;
+    for (; r->interned[k]; k = (k + 1) & mask)
+        if (strcmp(r->interned[k], s) == 0)
+            return r->interned[k];
+    const char *c = arena_strdup(r->arenas[0], s);
+    if (c) {
+        r->interned[k] = c;
+        r->ninterned++;
+    }
+    return c;
+}
+
 bh_loc results_loc(bh_results *r, bh_span at)
 {
     bh_loc l = {"", {0, 0}, {0, 0}};
@@ -126,7 +177,8 @@ bool results_move(bh_results *dst, bh_results *src)
     /* Everything that can fail first: the results point into src's arenas,
      * so they move only together with them (a half move would leave dst
      * pointing into arenas src frees). */
-    if (src->n && dst->cap - dst->n < src->n) {
+    bool steal = dst->n == 0 && src->n;     /* take the array itself, no copy */
+    if (!steal && src->n && dst->cap - dst->n < src->n) {
         size_t cap = dst->n + src->n;
         bh_result *v = realloc(dst->v, cap * sizeof *v);
         if (!v)
@@ -142,8 +194,18 @@ bool results_move(bh_results *dst, bh_results *src)
         return false;
     }
     dst->arenas = v;
-    if (src->n)
+    if (steal) {
+        free(dst->v);
+        dst->v = src->v;
+        dst->cap = src->cap;
+    } else if (src->n) {
         memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+        free(src->v);
+    }
+    if (src->n || steal) {   /* src's array is gone either way: memory follows the results */
+        src->v = NULL;
+        src->cap = 0;
+    }
     dst->n += src->n;
     src->n = 0;
     /* the strings stay where they are: adopt src's arenas, give it a new one */
@@ -152,6 +214,9 @@ bool results_move(bh_results *dst, bh_results *src)
     src->arenas[0] = fresh;
     src->last_file = NULL;   /* it points into an arena dst now owns */
     src->narenas = 1;
+    if (src->interned)       /* so do the interned strings */
+        memset(src->interned, 0, src->capinterned * sizeof *src->interned);
+    src->ninterned = 0;
     return true;
 }
 
@@ -168,10 +233,44 @@ static int cmp_result(const void *pa, const void *pb)
     return cmp_str(a->object, b->object);
 }
 
+static const bh_result *sort_base;
+
+static int cmp_index(const void *pa, const void *pb)
+{
+    return cmp_result(&sort_base[*(const size_t *)pa], &sort_base[*(const size_t *)pb]);
+}
+
+/* Sorted through an index, then permuted in place cycle by cycle: sorting
+ * the structs themselves made qsort take a copy of the whole array. */
 void results_sort(bh_results *r)
 {
-    if (r->n > 1)
+    if (r->n < 2)
+        return;
+    size_t *idx = malloc(r->n * sizeof *idx);
+    if (!idx) {
         qsort(r->v, r->n, sizeof *r->v, cmp_result);
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        idx[i] = i;
+    sort_base = r->v;
+    qsort(idx, r->n, sizeof *idx, cmp_index);
+    /* position i takes v[idx[i]] */
+    for (size_t i = 0; i < r->n; i++) {
+        if (idx[i] == i)
+            continue;
+        bh_result tmp = r->v[i];
+        size_t j = i;
+        while (idx[j] != i) {
+            size_t k = idx[j];
+            r->v[j] = r->v[k];
+            idx[j] = j;
+            j = k;
+        }
+        r->v[j] = tmp;
+        idx[j] = j;
+    }
+    free(idx);
 }
 
 void results_count(const bh_results *r, size_t counts[ST_COUNT])

@@ -105,6 +105,11 @@ size_t results_retain(bh_results *r, bool (*keep)(const bh_result *res, void *ct
 /* A location from a span (file, start and end positions), copied into r. */
 bh_loc results_loc(bh_results *r, bh_span at);
 
+/* s copied into the list's arena once: equal strings (a message every
+ * compliant object shares, an object's name across its policies) are one
+ * copy.  "" for NULL; NULL when memory ran out. */
+const char *results_intern(bh_results *r, const char *s);
+
 /* Move every result of src to the end of dst (src becomes empty but stays
  * valid; its strings move too). */
 bool results_move(bh_results *dst, bh_results *src);
