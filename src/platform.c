@@ -610,6 +610,8 @@ static bool put_tri(bh_arena *a, doc_node *map, const char *key, plat_tri v, bh_
         n = doc_new_unknown(a, why ? doc_span(why) : at, why ? doc_text(why) : key);
     else
         n = doc_new_bool(a, at, v == PLAT_YES);
+    if (n && why)
+        doc_set_trace(n, doc_trace_of(why));   /* where the deciding value came from */
     return n && doc_map_put(a, map, key, n);
 }
 
