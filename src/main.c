@@ -34,7 +34,7 @@ enum opt_id {
     OPT_POLICY, OPT_SKIP_POLICY, OPT_JOBS, OPT_ALL, OPT_INPUT, OPT_DIR, OPT_CFN_PARAM,
     OPT_CFN_PARAMS_FILE, OPT_VAR, OPT_VAR_FILE, OPT_CONFIG, OPT_NO_INLINE, OPT_BASELINE,
     OPT_CREATE_BASELINE,
-    OPT_THRESHOLD, OPT_SOFT_FAIL, OPT_COLOR, OPT_FRAMEWORK
+    OPT_THRESHOLD, OPT_SOFT_FAIL, OPT_COLOR, OPT_FRAMEWORK, OPT_LIMIT
 };
 
 typedef struct opt_def {
@@ -67,6 +67,9 @@ static const opt_def scan_opts[] = {
     {"exclude", 'e', "GLOB", OPT_EXCLUDE, "skip paths matching GLOB (repeatable)"},
     {"follow-symlinks", 0, NULL, OPT_FOLLOW, "follow symbolic links (loops are detected)"},
     {"max-file-size", 0, "BYTES", OPT_MAX_SIZE, "skip larger files with an error (default 256 MiB)"},
+    {"limit", 0, "NAME=N", OPT_LIMIT, "set a reader limit: yaml-depth, yaml-aliases, "
+                                      "yaml-documents, json-depth, hcl-depth, tf-steps, "
+                                      "tf-memory (bytes) (repeatable; docs/limits.md)"},
     {"policies", 0, "DIR", OPT_POLICIES, "also load the policy folders below DIR (repeatable)"},
     {"policy", 'p', "ID", OPT_POLICY, "evaluate only this policy (repeatable)"},
     {"skip-policy", 's', "ID", OPT_SKIP_POLICY, "do not evaluate this policy (repeatable)"},
@@ -110,6 +113,7 @@ typedef struct cli {
     bh_diags *value_diags;     /* errors in those and the above, reported by the command */
     const char *config, *baseline, *create_baseline, *threshold, *color, *framework;
     bool no_inline, soft_fail;
+    scan_limits limits;        /* --limit */
 } cli;
 
 __attribute__((format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
@@ -153,6 +157,13 @@ static bool apply(cli *c, const opt_def *o, const char *val)
     case OPT_HELP: c->help = true; return true;
     case OPT_FORMAT: c->format = val; return true;
     case OPT_COLOR: c->color = val; return true;
+    case OPT_LIMIT:
+        if (!scan_limit_parse(&c->limits, val)) {
+            usage_error("bad --limit '%s' (expected NAME=N, NAME one of yaml-depth, yaml-aliases, "
+                        "yaml-documents, json-depth, hcl-depth, tf-steps, tf-memory)", val);
+            return false;
+        }
+        return true;
     case OPT_FRAMEWORK: c->framework = val; return true;
     case OPT_OUTPUT: c->output = val; return true;
     case OPT_ALL: c->all = true; return true;
@@ -496,6 +507,7 @@ static int cmd_scan(cli *c)
     so.jobs = c->jobs;
     so.cfn_params = c->cfn;
     so.tf_vars = c->tfvars;
+    so.limits = c->limits;
     so.suppress = &acc.sup;
     bh_scan *s = scan_new(cat, &so);
     if (!s) {

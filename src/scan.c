@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -66,6 +67,46 @@ void scan_free(bh_scan *s)
 }
 
 void scan_only_policy(bh_scan *s, const bh_policy *p) { s->only = p; }
+
+bool scan_limit_parse(scan_limits *l, const char *arg)
+{
+    static const struct {
+        const char *name;
+        size_t off, size;
+    } names[] = {
+        {"yaml-depth", offsetof(scan_limits, yaml_depth), sizeof(unsigned)},
+        {"yaml-aliases", offsetof(scan_limits, yaml_aliases), sizeof(size_t)},
+        {"yaml-documents", offsetof(scan_limits, yaml_documents), sizeof(size_t)},
+        {"json-depth", offsetof(scan_limits, json_depth), sizeof(unsigned)},
+        {"hcl-depth", offsetof(scan_limits, hcl_depth), sizeof(unsigned)},
+        {"tf-steps", offsetof(scan_limits, tf_steps), sizeof(unsigned long)},
+        {"tf-memory", offsetof(scan_limits, tf_memory), sizeof(size_t)},
+    };
+    const char *eq = strchr(arg, '=');
+    char *end;
+    if (!eq || eq[1] < '0' || eq[1] > '9')
+        return false;
+    unsigned long long v = strtoull(eq + 1, &end, 10);
+    if (*end || v == 0)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strlen(names[i].name) != (size_t)(eq - arg) ||
+            strncmp(names[i].name, arg, (size_t)(eq - arg)) != 0)
+            continue;
+        char *field = (char *)l + names[i].off;
+        if (names[i].size == sizeof(unsigned)) {
+            if (v > 1000000)
+                return false;   /* a nesting depth beyond this is a stack, not a limit */
+            *(unsigned *)field = (unsigned)v;
+        } else if (names[i].size == sizeof(size_t)) {
+            *(size_t *)field = (size_t)v;
+        } else {
+            *(unsigned long *)field = (unsigned long)v;
+        }
+        return true;
+    }
+    return false;
+}
 bh_results *scan_results(bh_scan *s) { return s->results; }
 bh_diags *scan_diags(bh_scan *s) { return s->diags; }
 size_t scan_nfiles(const bh_scan *s) { return s->nfiles; }
@@ -165,12 +206,14 @@ static void scan_yaml(const bh_scan *s, const bh_source *src, bh_arena *a, bh_ob
     const char *path = source_path(src), *data = source_data(src);
     size_t len = source_len(src), pos = 0, start, end;
     bool split = false;
+    bhyaml_limits lim = {s->opts.limits.yaml_depth, s->opts.limits.yaml_aliases,
+                         s->opts.limits.yaml_documents};
     if (detect_yaml_splittable(data, len))
         while (!split && detect_yaml_next_document(data, len, &pos, &start, &end))
             split = !yaml_document_wanted(data + start, end - start);
     doc_node **docs = NULL;
     if (!split) {
-        long n = bhyaml_parse(src, a, NULL, &docs, diags);
+        long n = bhyaml_parse(src, a, &lim, &docs, diags);
         for (long i = 0; i < n; i++)
             adapt_document(s, path, docs[i], a, objs, diags);
         return;
@@ -178,7 +221,7 @@ static void scan_yaml(const bh_scan *s, const bh_source *src, bh_arena *a, bh_ob
     for (pos = 0; detect_yaml_next_document(data, len, &pos, &start, &end);) {
         if (!yaml_document_wanted(data + start, end - start))
             continue;
-        long n = bhyaml_parse_range(src, (uint32_t)start, (uint32_t)end, a, NULL, &docs, diags);
+        long n = bhyaml_parse_range(src, (uint32_t)start, (uint32_t)end, a, &lim, &docs, diags);
         for (long i = 0; i < n; i++)
             adapt_document(s, path, docs[i], a, objs, diags);
     }
@@ -204,7 +247,8 @@ static void scan_module(const bh_scan *s, const char *dir, bh_source **srcs, siz
     bh_arena *a = arena_new();
     bh_objlist *objs = a ? objlist_new(a) : NULL;
     tf_opts o = {s->opts.tf_vars, (const char *const *)s->roots, s->nroots,
-                 &s->opts.discover, 0, 0};
+                 &s->opts.discover, s->opts.limits.tf_steps, s->opts.limits.tf_memory,
+                 s->opts.limits.hcl_depth};
     tf_module *m = objs && (dir || own) ? tf_eval_module(dir ? dir : own, srcs, n, &o,
                                                          adapt_tf_wants, a, out->diags)
                                         : NULL;
@@ -259,7 +303,8 @@ static void scan_source(const bh_scan *s, bh_source *src, unit_out *out)
         scan_yaml(s, src, a, objs, out->diags);
         break;
     case SYN_JSON: {
-        doc_node *root = json_parse(src, a, NULL, out->diags);
+        json_limits jl = {s->opts.limits.json_depth};
+        doc_node *root = json_parse(src, a, &jl, out->diags);
         if (root)
             adapt_document(s, path, root, a, objs, out->diags);
         break;

@@ -19,12 +19,26 @@
 #include "policy.h"
 #include "result.h"
 
+/* Reader and evaluator limits (docs/limits.md); 0 in a field: its default. */
+typedef struct scan_limits {
+    unsigned yaml_depth, json_depth, hcl_depth;
+    size_t yaml_aliases, yaml_documents;
+    unsigned long tf_steps;
+    size_t tf_memory;          /* bytes */
+} scan_limits;
+
+/* Set a limit from "NAME=VALUE" (yaml-depth, yaml-aliases, yaml-documents,
+ * json-depth, hcl-depth, tf-steps, tf-memory); false when the name is not
+ * one or the value not a positive number. */
+bool scan_limit_parse(scan_limits *l, const char *arg);
+
 typedef struct bh_scan_opts {
     discover_opts discover;
     int jobs;                  /* worker threads; 0: online cores */
     const cfn_params *cfn_params; /* CloudFormation parameter values; may be NULL */
     const struct suppress_opts *suppress; /* suppressions, overrides (suppress.h); may be NULL */
     const struct tf_vars *tf_vars; /* Terraform --var / --var-file values; may be NULL */
+    scan_limits limits;
 } bh_scan_opts;
 
 typedef struct bh_scan bh_scan;

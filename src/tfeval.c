@@ -1802,7 +1802,8 @@ static bool parse_into(const tf_ctx *c, decls *d, const bh_source *src)
         }
         return !root || collect_json(c, d, root);
     }
-    hcl_file *f = hcl_parse(src, e->a, NULL, e->diags);
+    hcl_limits hl = {e->o->hcl_depth};
+    hcl_file *f = hcl_parse(src, e->a, &hl, e->diags);
     return !f || collect_hcl(c, d, f);
 }
 

@@ -76,6 +76,7 @@ typedef struct tf_opts {
     const discover_opts *discover;  /* size limits for files read; NULL: defaults */
     unsigned long max_steps;        /* 0: the default (2,000,000) */
     size_t max_bytes;               /* memory of one module's evaluation; 0: 64 MiB */
+    unsigned hcl_depth;             /* HCL nesting; 0: the parser's default (256) */
 } tf_opts;
 
 /* One instance of a resource. */
