@@ -108,4 +108,5 @@ for n in $sizes; do
   echo "| $n | $gmb | $s | $(python3 -c "print('%.4f' % ($s/$n*1000))") | $((r / 1024)) MB |" >>"$out"
 done
 echo >>"$out"
+echo "Profiles, and what each change did to them: \`docs/performance.md\`." >>"$out"
 cat "$out"
