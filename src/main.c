@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -533,6 +534,8 @@ static int cmd_scan(cli *c)
     }
     if (out != stdout || !isatty(STDOUT_FILENO))
         setvbuf(out, NULL, _IOFBF, 1 << 20);   /* a report is megabytes: few writes */
+    /* only this thread writes the report: stdio need not lock for each call */
+    __fsetlocking(out, FSETLOCKING_BYCALLER);
     /* colour: asked for, or a terminal when NO_COLOR is not set (no-color.org) */
     bool color = c->color && strcmp(c->color, "always") == 0;
     if (!c->color || strcmp(c->color, "auto") == 0)

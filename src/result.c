@@ -230,7 +230,19 @@ static int cmp_result(const void *pa, const void *pb)
     if (a->loc.pos.line != b->loc.pos.line) return a->loc.pos.line < b->loc.pos.line ? -1 : 1;
     if (a->loc.pos.col != b->loc.pos.col) return a->loc.pos.col < b->loc.pos.col ? -1 : 1;
     if ((c = cmp_str(a->policy, b->policy))) return c;
-    return cmp_str(a->object, b->object);
+    if ((c = cmp_str(a->object, b->object))) return c;
+    /* the same object reached twice (a module two roots call): order by
+     * what differs, so the report never depends on which worker ran first */
+    if (a->status != b->status) return a->status < b->status ? -1 : 1;
+    if ((c = cmp_str(a->message, b->message))) return c;
+    for (size_t i = 0; i < a->ntrace && i < b->ntrace; i++) {
+        if ((c = cmp_str(a->trace[i].loc.file, b->trace[i].loc.file))) return c;
+        if (a->trace[i].loc.pos.line != b->trace[i].loc.pos.line)
+            return a->trace[i].loc.pos.line < b->trace[i].loc.pos.line ? -1 : 1;
+        if ((c = cmp_str(a->trace[i].note, b->trace[i].note))) return c;
+    }
+    if (a->ntrace != b->ntrace) return a->ntrace < b->ntrace ? -1 : 1;
+    return cmp_str(a->object_loc.file, b->object_loc.file);
 }
 
 static const bh_result *sort_base;

@@ -204,6 +204,34 @@ static void test_fingerprint_ignores_line_and_indentation(void **state)
     assert_string_not_equal(fa, fb);
 }
 
+/* Results equal in place, policy and object (one module reached through
+ * two callers) sort by what differs, whatever order they arrive in. */
+static void test_results_sort_total(void **state)
+{
+    (void)state;
+    static const char *const msgs[] = {"b message", "a message", "c message"};
+    const char *order[2][3];
+    for (int pass = 0; pass < 2; pass++) {
+        bh_results *r = results_new();
+        for (int i = 0; i < 3; i++) {
+            bh_result *x = results_push(r);
+            x->policy = "p";
+            x->object = "module.m.x";
+            x->loc.file = "mod/main.tf";
+            x->loc.pos = (bh_pos){3, 5};
+            x->object_loc.file = "mod/main.tf";
+            x->message = msgs[pass ? 2 - i : i];
+        }
+        results_sort(r);
+        for (int i = 0; i < 3; i++)
+            order[pass][i] = results_at(r, (size_t)i)->message;
+        results_free(r);
+    }
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(order[0][i], order[1][i]);
+    assert_string_equal(order[0][0], "a message");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_build_and_read_map),
         cmocka_unit_test(test_unknown_trace_tag_copy),
         cmocka_unit_test(test_objects_and_results),
+        cmocka_unit_test(test_results_sort_total),
         cmocka_unit_test(test_fingerprint_ignores_line_and_indentation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,4 @@
+module "task" {
+  source = "../mod"
+  mode   = "host"
+}

@@ -1,0 +1,5 @@
+module "task" {
+  source = "../mod"
+  mode   = var.mode
+}
+variable "mode" {}
