@@ -353,9 +353,11 @@ static doc_node *k8s_map(actx *x, const doc_node *m, unsigned depth, role r)
             return NULL;
         if (!in_list(k8s_free_maps, tf))
             v = list ? as_list(x->a, v) : (doc_node *)v;
-        if (!list && !in_list(k8s_free_maps, tf) && is_kind(v, DOC_SEQ) && doc_tag(v) &&
-            strcmp(doc_tag(v), "!block") == 0)
-            v = (doc_node *)single(v);         /* a single nested block */
+        /* a single nested block: a list of one mapping (HCL blocks; the JSON
+         * syntax writes "spec": [{...}] or "spec": {...}) */
+        if (!list && !in_list(k8s_free_maps, tf) && is_kind(v, DOC_SEQ) &&
+            is_kind(single(v), DOC_MAP))
+            v = (doc_node *)single(v);
         if (!v)
             continue;
         role cr = is_container_key(tf) ? R_CONTAINER
