@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
-scripts/setup.sh build -DBH_WERROR=ON
+BH_TEST_DEPS=1 scripts/setup.sh build -DBH_WERROR=ON
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 if [ "${BH_FAST:-0}" != 1 ]; then
