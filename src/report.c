@@ -3,14 +3,15 @@
 
 #include <string.h>
 
-void json_write_string(FILE *out, const char *s)
+static void write_json(FILE *out, const char *s, bool html)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
     for (;;) {
         const unsigned char *run = p;   /* write runs that need no escape at once */
-        while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+        while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f &&
+               !(html && (*p == '<' || *p == '>' || *p == '&')))
             p++;
         if (p > run)
             fwrite(run, 1, (size_t)(p - run), out);
@@ -32,6 +33,9 @@ void json_write_string(FILE *out, const char *s)
     }
     fputc('"', out);
 }
+
+void json_write_string(FILE *out, const char *s) { write_json(out, s, false); }
+void json_write_string_html(FILE *out, const char *s) { write_json(out, s, true); }
 
 static void write_key(FILE *out, const char *key)
 {

@@ -61,7 +61,9 @@ void report_framework_text(FILE *out, const report_input *in);
 /* The "framework" member of the JSON report (a line ending in ","). */
 void report_framework_json(FILE *out, const report_input *in);
 
-/* Write s as a JSON string literal (quotes included). */
+/* Write s as a JSON string literal (quotes included); _html also writes
+ * '<', '>' and '&' as \u escapes (JSON inside an HTML <script>). */
 void json_write_string(FILE *out, const char *s);
+void json_write_string_html(FILE *out, const char *s);
 
 #endif

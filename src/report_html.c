@@ -16,25 +16,8 @@
 
 #include <string.h>
 
-/* A JSON string safe inside <script>: markup characters as \u escapes. */
-static void hstr(FILE *out, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    fputc('"', out);
-    for (; *p; p++) {
-        unsigned char c = *p;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f)
-            fprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
+/* A JSON string safe inside <script>. */
+static void hstr(FILE *out, const char *s) { json_write_string_html(out, s); }
 
 static void result_json(FILE *out, const bh_result *r)
 {

@@ -26,4 +26,8 @@ bool strbuf_put(strbuf *b, const char *s, size_t n);
 bool strbuf_puts(strbuf *b, const char *s);
 void strbuf_free(strbuf *b);
 
+/* s[0..n) as a JSON string literal, quotes included; html: also '<', '>'
+ * and '&' as \u escapes (Go's encoding/json, Terraform's jsonencode). */
+bool strbuf_put_json(strbuf *b, const char *s, size_t n, bool html);
+
 #endif

@@ -263,31 +263,7 @@ doc_node *tf_moved(bh_arena *a, const doc_node *v, bh_span at)
  * As Terraform's jsonencode: object keys sorted, no spaces, <, > and &
  * escaped as \u003c, \u003e, \u0026 (Go's encoding/json). */
 
-static void put_string(strbuf *b, const char *s, size_t n)
-{
-    strbuf_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        char esc[8];
-        if (ch == '"' || ch == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)ch;
-            strbuf_put(b, esc, 2);
-        } else if (ch == '\n') {
-            strbuf_put(b, "\\n", 2);
-        } else if (ch == '\t') {
-            strbuf_put(b, "\\t", 2);
-        } else if (ch == '\r') {
-            strbuf_put(b, "\\r", 2);
-        } else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
-            strbuf_put(b, esc, 6);
-        } else {
-            strbuf_put(b, (const char *)&s[i], 1);
-        }
-    }
-    strbuf_put(b, "\"", 1);
-}
+static void put_string(strbuf *b, const char *s, size_t n) { strbuf_put_json(b, s, n, true); }
 
 static int key_cmp(const void *x, const void *y)
 {

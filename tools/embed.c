@@ -97,22 +97,8 @@ static void jput(jbuf *b, const char *s, size_t n)
 
 static void jstr(jbuf *b, const char *s, size_t n)
 {
-    jput(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            jput(b, esc, 2);
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            jput(b, esc, 6);
-        } else {
-            jput(b, (const char *)&s[i], 1);
-        }
-    }
-    jput(b, "\"", 1);
+    if (!strbuf_put_json(b, s, n, false))
+        die_oom();
 }
 
 static bool to_json(jbuf *b, const doc_node *n)
