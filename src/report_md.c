@@ -12,26 +12,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Text for a table cell or a line of Markdown. */
+/* Text for a table cell or a line of Markdown: Markdown and HTML markup
+ * escaped, anything text_char_ok refuses (newlines too) as U+FFFD. */
 static void md_text(FILE *out, const char *s)
 {
-    for (const char *p = s ? s : ""; *p; p++) {
+    for (const char *p = s ? s : ""; *p;) {
         switch (*p) {
-        case '|': fputs("\\|", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '`': fputs("\\`", out); break;
-        case '*': fputs("\\*", out); break;
-        case '_': fputs("\\_", out); break;
-        case '[': fputs("\\[", out); break;
-        case ']': fputs("\\]", out); break;
-        case '\n':
-        case '\r': fputc(' ', out); break;
-        default: fputc(*p, out);
+        case '|': case '\\': case '`': case '*': case '_': case '[': case ']':
+            fputc('\\', out);
+            fputc(*p++, out);
+            continue;
+        case '<': fputs("&lt;", out); p++; continue;
+        case '>': fputs("&gt;", out); p++; continue;
+        case '&': fputs("&amp;", out); p++; continue;
+        default: break;
         }
+        uint32_t cp;
+        size_t n = utf8_next(p, &cp);
+        if (text_char_ok(cp, false) && cp != 0xFFFD)
+            fwrite(p, 1, n, out);
+        else
+            fputs("\xEF\xBF\xBD", out);
+        p += n;
     }
+}
+
+/* An identifier as inline code: backslashes are literal in a code span, so
+ * only the table's pipes are escaped (GFM); text with a backtick or a
+ * character md_text would change is written as plain text instead. */
+static void md_code(FILE *out, const char *s)
+{
+    bool plain = false;
+    for (const char *p = s ? s : ""; *p; p++)
+        plain |= *p == '`' || *p == '<' || *p == '>' || *p == '&' || (unsigned char)*p < 0x20 ||
+                 (unsigned char)*p >= 0x7F;
+    if (plain) {
+        md_text(out, s);
+        return;
+    }
+    fputc('`', out);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '|')
+            fputc('\\', out);
+        fputc(*p, out);
+    }
+    fputc('`', out);
 }
 
 static const bh_results *sort_rs;
@@ -118,10 +143,10 @@ bool report_markdown(FILE *out, const report_input *in)
         fputs("| severity | policy | object | place | message |\n|---|---|---|---|---|\n", out);
         for (size_t j = 0; j < k; j++) {
             const bh_result *r = results_at(rs, idx[j]);
-            fprintf(out, "| %s | `", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
-                                                                 : "undetermined");
-            md_text(out, r->policy);
-            fputs("` | ", out);
+            fprintf(out, "| %s | ", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
+                                                                : "undetermined");
+            md_code(out, r->policy);
+            fputs(" | ", out);
             md_text(out, r->object);
             fputs(" | ", out);
             md_text(out, r->loc.file);
