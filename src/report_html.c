@@ -29,8 +29,9 @@ static void result_json(FILE *out, const bh_result *r)
     hstr(out, severity_name(r->severity));
     fputs(",\"file\":", out);
     hstr(out, r->loc.file);
-    fprintf(out, ",\"line\":%u,\"column\":%u,\"excerptColumn\":%u,\"object\":", r->loc.pos.line,
-            r->loc.pos.col, r->line_col);
+    fprintf(out, ",\"line\":%u,\"column\":%u,\"endLine\":%u,\"endColumn\":%u,"
+                 "\"excerptColumn\":%u,\"object\":",
+            r->loc.pos.line, r->loc.pos.col, r->loc.end.line, r->loc.end.col, r->line_col);
     hstr(out, r->object);
     fputs(",\"type\":", out);
     hstr(out, r->object_type);
@@ -40,6 +41,10 @@ static void result_json(FILE *out, const bh_result *r)
     hstr(out, r->remediation);
     fputs(",\"excerpt\":", out);
     hstr(out, r->line_text);
+    fputs(",\"before\":", out);
+    hstr(out, r->lines_before);
+    fputs(",\"after\":", out);
+    hstr(out, r->lines_after);
     fputs(",\"suppressed\":", out);
     if (r->suppression)
         hstr(out, r->suppression->reason);
@@ -151,12 +156,22 @@ static const char page_script[] =
     "const value = (r, k) => k === 'severity' ? rank[r.severity] : k === 'status' ?\n"
     "  statusRank[r.status] * 10 + rank[r.severity] : k === 'place' ? r.file + ':' +\n"
     "  String(r.line).padStart(7, '0') : r[k];\n"
+    "function excerpt(r) {\n"
+    "  const before = r.before ? r.before.split('\\n') : [], after = r.after ? r.after.split('\\n') : [];\n"
+    "  const w = String(r.line + after.length).length, gutter = (n) => String(n).padStart(w) + ' | ';\n"
+    "  const lines = before.map((t, i) => gutter(r.line - before.length + i) + t);\n"
+    "  lines.push(gutter(r.line) + r.excerpt);\n"
+    "  const len = r.endLine === r.line && r.endColumn > r.column ? r.endColumn - r.column : 1;\n"
+    "  const lead = [...r.excerpt].slice(0, Math.max(0, r.excerptColumn - 1))\n"
+    "    .map(c => c === '\\t' ? c : ' ').join('');   // tabs kept: the caret lines up\n"
+    "  lines.push(' '.repeat(w) + ' | ' + lead + '^' + '~'.repeat(len - 1));\n"
+    "  after.forEach((t, i) => lines.push(gutter(r.line + 1 + i) + t));\n"
+    "  const pre = el('pre', lines.join('\\n'), 'excerpt'); return pre; }\n"
     "function detail(r) {\n"
     "  const tr = el('tr', undefined, 'detail'); const td = el('td'); td.colSpan = 6;\n"
     "  td.appendChild(el('div', r.file + ':' + r.line + ':' + r.column, 'muted'));\n"
-    "  if (r.excerpt) { const pre = el('pre'); pre.textContent = r.excerpt + '\\n' +\n"
-    "    ' '.repeat(Math.max(0, r.excerptColumn - 1)) + '^'; td.appendChild(pre); }\n"
-    "  for (const t of r.trace) td.appendChild(el('div', 'from: ' + t.note +\n"
+    "  if (r.excerpt) td.appendChild(excerpt(r));\n"
+    "  for (const t of r.trace) td.appendChild(el('div', 'trace: ' + t.note +\n"
     "    (t.line ? ' (' + t.file + ':' + t.line + ')' : ''), 'muted'));\n"
     "  if (r.remediation) td.appendChild(el('div', 'fix: ' + r.remediation));\n"
     "  if (r.suppressed) td.appendChild(el('div', 'suppressed: ' + r.suppressed, 'muted'));\n"
