@@ -130,8 +130,9 @@ static const char page_script[] =
     "  if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };\n"
     "function card(title, rows) {\n"
     "  const c = el('div', undefined, 'card'); c.appendChild(el('h2', title));\n"
-    "  const t = el('table'); for (const [k, v, cls] of rows) { const tr = el('tr');\n"
-    "    tr.appendChild(el('td', k, cls)); tr.appendChild(el('td', String(v))); t.appendChild(tr); }\n"
+    "  const t = el('table'); for (const [k, v, cls, note] of rows) { const tr = el('tr');\n"
+    "    tr.appendChild(el('td', k, cls)); tr.appendChild(el('td', String(v)));\n"
+    "    if (note) tr.appendChild(el('td', note, 'muted')); t.appendChild(tr); }\n"
     "  c.appendChild(t); return c; }\n"
     "function count(by, pred) { const m = new Map(); for (const r of data.results)\n"
     "  if (!pred || pred(r)) { const k = by(r); m.set(k, (m.get(k) || 0) + 1); } return m; }\n"
@@ -149,7 +150,8 @@ static const char page_script[] =
     "  const ps = new Set(f.policies); const rs = data.results.filter(r => ps.has(r.policy));\n"
     "  return [f.name, rs.filter(r => r.status === 'INCOMPLIANT').length + ' / ' + rs.length]; })));\n"
     "if (data.controls.length) cards.appendChild(card(data.framework, data.controls.map(c =>\n"
-    "  [c.id + ' ' + c.status, c.incompliant + ' incompliant', c.status])));\n"
+    "  [c.id + ' ' + c.status, c.incompliant + ' incompliant, ' + c.undetermined +\n"
+    "   ' undetermined, ' + c.compliant + ' compliant', c.status, c.policies.join(', ')])));\n"
     "cards.appendChild(card('Scan', [['files', data.files], ['results', data.results.length],\n"
     "  ['errors', data.errors], ['suppressed', data.results.filter(r => r.suppressed).length]]));\n"
     "let sortKey = 'status', sortDir = -1;\n"
@@ -226,7 +228,15 @@ bool report_html(FILE *out, const report_input *in)
         hstr(out, c.title);
         fputs(",\"status\":", out);
         hstr(out, control_status_name(c.status));
-        fprintf(out, ",\"incompliant\":%zu}", c.counts[ST_INCOMPLIANT]);
+        fprintf(out, ",\"incompliant\":%zu,\"undetermined\":%zu,\"compliant\":%zu,"
+                     "\"inapplicable\":%zu,\"policies\":[",
+                c.counts[ST_INCOMPLIANT], c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT],
+                c.counts[ST_INAPPLICABLE]);
+        for (size_t k = 0; k < c.npolicies; k++) {
+            fputs(k ? "," : "", out);
+            hstr(out, framework_control_policy(in->framework, i, k));
+        }
+        fputs("]}", out);
     }
     fputs("],\"framework\":", out);
     hstr(out, in->framework ? framework_name(in->framework) : "");

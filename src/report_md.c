@@ -105,8 +105,8 @@ static void framework_table(FILE *out, const report_input *in)
     const bh_framework *f = in->framework;
     fprintf(out, "### ");
     md_text(out, framework_name(f));
-    fprintf(out, "\n\n| control | status | title | incompliant | undetermined | compliant |\n"
-                 "|---|---|---|---:|---:|---:|\n");
+    fprintf(out, "\n\n| control | status | title | policies | incompliant | undetermined | "
+                 "compliant | inapplicable |\n|---|---|---|---|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < framework_ncontrols(f); i++) {
         fw_control c;
         framework_rollup(in, i, &c);
@@ -114,8 +114,13 @@ static void framework_table(FILE *out, const report_input *in)
         md_text(out, c.id);
         fprintf(out, " | %s | ", control_status_name(c.status));
         md_text(out, c.title);
-        fprintf(out, "%s | %zu | %zu | %zu |\n", c.retired ? " (retired)" : "",
-                c.counts[ST_INCOMPLIANT], c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT]);
+        fputs(c.retired ? " (retired) | " : " | ", out);
+        for (size_t k = 0; k < c.npolicies; k++) {
+            fputs(k ? ", " : "", out);
+            md_code(out, framework_control_policy(f, i, k));
+        }
+        fprintf(out, " | %zu | %zu | %zu | %zu |\n", c.counts[ST_INCOMPLIANT],
+                c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT], c.counts[ST_INAPPLICABLE]);
     }
     fputc('\n', out);
 }

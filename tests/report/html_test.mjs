@@ -39,6 +39,13 @@ try {
   check('rows shown at first', await rows(), results.length);
   check('count line', await page.locator('#count').textContent(), `${results.length} of ${results.length} results`);
 
+  const fw = expected.framework;
+  const control = page.locator('#cards .card', { has: page.locator('h2', { hasText: fw.name }) });
+  check('framework card: one row per control', await control.locator('tr').count(), fw.controls.length);
+  check('framework card: each control\'s status and policies',
+    await control.locator('tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent])),
+    fw.controls.map((c) => [`${c.id} ${c.status}`, c.policies.join(', ')]));
+
   await page.selectOption('#status', 'INCOMPLIANT');
   const incompliant = results.filter((r) => r.status === 'INCOMPLIANT');
   check('rows with status INCOMPLIANT', await rows(), incompliant.length);

@@ -14,8 +14,8 @@ command -v node >/dev/null || skip "node is not installed"
   skip "playwright-core is not installed (npm ci --prefix tests/report)"
 cd "$src" || exit 1
 mkdir -p "$out"
-"$bin" scan --format html -o "$out/dashboard.html" examples
-"$bin" scan --format json -o "$out/dashboard.json" examples
+"$bin" scan --format html --framework cis-kubernetes-v1.6.0 -o "$out/dashboard.html" examples
+"$bin" scan --format json --framework cis-kubernetes-v1.6.0 -o "$out/dashboard.json" examples
 
 # markup in a file name, an object name and a container name
 rm -rf "$out/hostile" && mkdir -p "$out/hostile"
