@@ -67,6 +67,17 @@ bool text_char_ok(uint32_t cp, bool multiline)
     return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && cp != 0xFFFE && cp != 0xFFFF;
 }
 
+size_t text_write_char(FILE *out, const char *p, bool multiline)
+{
+    uint32_t cp;
+    size_t n = utf8_next(p, &cp);
+    if (text_char_ok(cp, multiline) && cp != 0xFFFD)
+        fwrite(p, 1, n, out);
+    else
+        fputs("\xEF\xBF\xBD", out);
+    return n;
+}
+
 void text_write_safe(FILE *out, const char *s, bool multiline)
 {
     const char *p = s ? s : "";
@@ -78,13 +89,7 @@ void text_write_safe(FILE *out, const char *s, bool multiline)
             fwrite(run, 1, (size_t)(p - run), out);
         if (!*p)
             return;
-        uint32_t cp;
-        size_t n = utf8_next(p, &cp);
-        if (text_char_ok(cp, multiline) && cp != 0xFFFD)
-            fwrite(p, 1, n, out);
-        else
-            fputs("\xEF\xBF\xBD", out);
-        p += n;
+        p += text_write_char(out, p, multiline);
     }
 }
 

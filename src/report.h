@@ -82,6 +82,10 @@ size_t utf8_next(const char *s, uint32_t *cp);
  * read as escapes) nor U+FFFE or U+FFFF (not XML 1.0 characters). */
 bool text_char_ok(uint32_t cp, bool multiline);
 
+/* Write the character at p (not at its NUL), or U+FFFD when text_char_ok
+ * refuses it or it is not valid UTF-8; returns the bytes read. */
+size_t text_write_char(FILE *out, const char *p, bool multiline);
+
 /* Write s with every character text_char_ok refuses, and every invalid
  * UTF-8 byte, as U+FFFD. */
 void text_write_safe(FILE *out, const char *s, bool multiline);

@@ -27,13 +27,7 @@ static void md_text(FILE *out, const char *s)
         case '&': fputs("&amp;", out); p++; continue;
         default: break;
         }
-        uint32_t cp;
-        size_t n = utf8_next(p, &cp);
-        if (text_char_ok(cp, false) && cp != 0xFFFD)
-            fwrite(p, 1, n, out);
-        else
-            fputs("\xEF\xBF\xBD", out);
-        p += n;
+        p += text_write_char(out, p, false);
     }
 }
 
