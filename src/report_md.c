@@ -119,6 +119,46 @@ static void framework_table(FILE *out, const report_input *in)
     fputc('\n', out);
 }
 
+/* A pull-request comment has a size limit (GitHub: 65,536 characters), so
+ * the table and the fixes list the most severe MD_MAX_ROWS findings. */
+#define MD_MAX_ROWS 50
+
+static void findings_table(FILE *out, const bh_results *rs, const size_t *idx, size_t k)
+{
+    fputs("| severity | policy | object | place | message |\n|---|---|---|---|---|\n", out);
+    for (size_t j = 0; j < k; j++) {
+        const bh_result *r = results_at(rs, idx[j]);
+        fprintf(out, "| %s | ", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
+                                                            : "undetermined");
+        md_code(out, r->policy);
+        fputs(" | ", out);
+        md_text(out, r->object);
+        fputs(" | ", out);
+        md_text(out, r->loc.file);
+        fprintf(out, ":%u | ", r->loc.pos.line);
+        md_text(out, r->message);
+        fputs(" |\n", out);
+    }
+}
+
+static void fixes(FILE *out, const bh_results *rs, const size_t *idx, size_t k)
+{
+    fputs("\n<details><summary>How to fix</summary>\n\n", out);
+    for (size_t j = 0; j < k; j++) {
+        const bh_result *r = results_at(rs, idx[j]);
+        if (!r->remediation || !*r->remediation)
+            continue;
+        fputs("- **", out);
+        md_text(out, r->object);
+        fputs("** (", out);
+        md_text(out, r->policy);
+        fputs("): ", out);
+        md_text(out, r->remediation);
+        fputc('\n', out);
+    }
+    fputs("\n</details>\n", out);
+}
+
 bool report_markdown(FILE *out, const report_input *in)
 {
     const bh_results *rs = in->results;
@@ -138,35 +178,13 @@ bool report_markdown(FILE *out, const report_input *in)
     totals(out, in);
     if (in->framework)
         framework_table(out, in);
+    size_t shown = k < MD_MAX_ROWS ? k : MD_MAX_ROWS;
     if (k) {
-        fputs("| severity | policy | object | place | message |\n|---|---|---|---|---|\n", out);
-        for (size_t j = 0; j < k; j++) {
-            const bh_result *r = results_at(rs, idx[j]);
-            fprintf(out, "| %s | ", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
-                                                                : "undetermined");
-            md_code(out, r->policy);
-            fputs(" | ", out);
-            md_text(out, r->object);
-            fputs(" | ", out);
-            md_text(out, r->loc.file);
-            fprintf(out, ":%u | ", r->loc.pos.line);
-            md_text(out, r->message);
-            fputs(" |\n", out);
-        }
-        fputs("\n<details><summary>How to fix</summary>\n\n", out);
-        for (size_t j = 0; j < k; j++) {
-            const bh_result *r = results_at(rs, idx[j]);
-            if (!r->remediation || !*r->remediation)
-                continue;
-            fputs("- **", out);
-            md_text(out, r->object);
-            fputs("** (", out);
-            md_text(out, r->policy);
-            fputs("): ", out);
-            md_text(out, r->remediation);
-            fputc('\n', out);
-        }
-        fputs("\n</details>\n", out);
+        findings_table(out, rs, idx, shown);
+        if (shown < k)
+            fprintf(out, "\nThe %zu most severe of %zu findings; the JSON, SARIF or HTML report "
+                         "has them all.\n", shown, k);
+        fixes(out, rs, idx, shown);
     } else {
         fputs("No findings.\n", out);
     }

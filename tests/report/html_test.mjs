@@ -3,16 +3,17 @@
 // rows, applies the filters, sorts, opens a row's details and takes a
 // screenshot (SCREENSHOT). Then HOSTILE.html, a dashboard of a file whose
 // name, object and container are markup: it must show them as text and
-// run nothing.
+// run nothing. Then MANY.html, with more results than one page of rows
+// (500): the rest come a page at a time.
 //
-//   node html_test.mjs REPORT.html EXPECTED.json SCREENSHOT.png HOSTILE.html
+//   node html_test.mjs REPORT.html EXPECTED.json SCREENSHOT.png HOSTILE.html MANY.html MANY.json
 //
 // EXPECTED.json is the JSON report of the same scan: the counts to find.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const [page_, expected_, shot, hostile] = process.argv.slice(2);
+const [page_, expected_, shot, hostile, many, manyExpected] = process.argv.slice(2);
 const expected = JSON.parse(readFileSync(expected_, 'utf8'));
 const results = expected.results;
 let failures = 0;
@@ -100,6 +101,23 @@ try {
   const text = await bad.locator('#results tbody tr.detail pre').textContent();
   check('hostile: the excerpt shown as text', text.includes('"</script><script>alert(2)</script>"'), true);
   check('hostile: script errors', errors, []);
+
+  const big = await browser.newPage();
+  big.on('pageerror', (e) => errors.push(String(e)));
+  await big.goto('file://' + resolve(many));
+  const n = JSON.parse(readFileSync(manyExpected, 'utf8')).results.length;
+  const bigRows = () => big.locator('#results tbody tr.result').count();
+  check('many: more results than a page', n > 500 && n < 1000, true);
+  check('many: the first page of rows', await bigRows(), 500);
+  check('many: the count says so', await big.locator('#count').textContent(), `${n} of ${n} results, the first 500 shown`);
+  check('many: the button', await big.locator('#more').textContent(), `show ${n - 500} more (${n - 500} not shown)`);
+  await big.click('#more');
+  check('many: every row after "show more"', await bigRows(), n);
+  check('many: the button is gone', await big.locator('#more').isHidden(), true);
+  await big.fill('#filter', 'pod-7.yaml');
+  const seven = await bigRows();
+  check('many: a filter narrows below a page', seven > 0 && seven < 50, true);
+  check('many: script errors', errors, []);
 } finally {
   await browser.close();
 }

@@ -32,5 +32,14 @@ spec:
 YAML
 "$bin" scan --format html -p k8s/pod/host-network -p k8s/pod/privileged \
   -o "$out/hostile.html" "$out/hostile"
+
+# more results than a page of rows (500): 40 pods
+rm -rf "$out/many" && mkdir -p "$out/many"
+for i in $(seq 1 40); do
+  printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p%s\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: nginx\n' \
+    "$i" > "$out/many/pod-$i.yaml"
+done
+"$bin" scan --format html -o "$out/many.html" "$out/many"
+"$bin" scan --format json -o "$out/many.json" "$out/many"
 exec node "$here/html_test.mjs" "$out/dashboard.html" "$out/dashboard.json" "$out/dashboard.png" \
-  "$out/hostile.html"
+  "$out/hostile.html" "$out/many.html" "$out/many.json"
