@@ -18,9 +18,11 @@
 #include <string.h>
 
 #include "policy_int.h"
+#include "strbuf.h"
 
 /* Source lines longer than this are cut to a window around the position. */
 #define LINE_TEXT_MAX 1024
+#define CONTEXT_LINES 2      /* source lines kept before and after a finding's */
 
 typedef struct verdict {
     bh_status status;
@@ -285,6 +287,60 @@ static const char *line_text(bh_arena *a, bh_span sp, unsigned *col)
     return s ? s : "";
 }
 
+/* The line next to the one at [*start, *end) of src, dir -1 before it
+ * and +1 after it, moving *start and *end to it; NULL at either end. */
+static const char *next_line(const bh_source *src, size_t *start, size_t *end, int dir)
+{
+    const char *data = source_data(src);
+    size_t total = source_len(src), n = 0, at;
+    if (dir < 0) {
+        if (*start == 0)
+            return NULL;
+        at = *start - 1;                       /* the previous line's ending */
+    } else {
+        if (*end >= total)
+            return NULL;
+        at = *end + (data[*end] == '\r' && data[*end + 1] == '\n' ? 2 : 1);   /* NUL-ended */
+        if (at >= total)
+            return NULL;
+    }
+    const char *t = source_line_text(src, (uint32_t)at, &n);
+    *start = (size_t)(t - data);
+    *end = *start + n;
+    return t;
+}
+
+/* Up to CONTEXT_LINES source lines before (dir -1) or after (dir +1) the
+ * line under sp, in file order, "\n" between them, each cut to
+ * LINE_TEXT_MAX bytes ("..." marking a cut): the HTML dashboard's excerpt
+ * around a finding.  "" when there is none. */
+static const char *context_lines(bh_arena *a, bh_span sp, int dir)
+{
+    if (!span_valid(sp))
+        return "";
+    size_t n = 0;
+    const char *t = source_line_text(sp.src, sp.start, &n);
+    size_t start = (size_t)(t - source_data(sp.src)), end = start + n;
+    const char *line[CONTEXT_LINES];
+    size_t len[CONTEXT_LINES], k = 0;
+    for (; k < CONTEXT_LINES && (line[k] = next_line(sp.src, &start, &end, dir)); k++)
+        len[k] = end - start;
+    strbuf b = {0};
+    for (size_t i = 0; i < k; i++) {
+        size_t j = dir < 0 ? k - 1 - i : i, cut = len[j] < LINE_TEXT_MAX ? len[j] : LINE_TEXT_MAX;
+        while (cut < len[j] && cut > 0 && ((unsigned char)line[j][cut] & 0xC0) == 0x80)
+            cut--;
+        if (i)
+            strbuf_put(&b, "\n", 1);
+        strbuf_put(&b, line[j], cut);
+        if (cut < len[j])
+            strbuf_puts(&b, "...");
+    }
+    const char *r = b.n && !b.failed ? arena_strndup(a, b.p, b.n) : "";
+    strbuf_free(&b);
+    return r ? r : "";
+}
+
 static size_t trace_len(const doc_node *n)
 {
     size_t k = 0;
@@ -318,10 +374,13 @@ static void record(ev *e, const verdict *v, bh_results *out)
     r->object_loc = results_loc(out, e->obj->span);
     /* the source line is for excerpts of findings; a passing verdict does
      * not carry it (most results are COMPLIANT: memory follows findings) */
-    if (v->status == ST_INCOMPLIANT || v->status == ST_UNDETERMINED)
+    if (v->status == ST_INCOMPLIANT || v->status == ST_UNDETERMINED) {
         r->line_text = line_text(ra, sp, &r->line_col);
-    else
-        r->line_text = "";
+        r->lines_before = context_lines(ra, sp, -1);
+        r->lines_after = context_lines(ra, sp, 1);
+    } else {
+        r->line_text = r->lines_before = r->lines_after = "";
+    }
     r->object = intern(out, e->obj->name);
     r->object_type = p->input;
     r->message = intern(out, v->message);

@@ -444,26 +444,39 @@ static bool write_baseline(const char *path, const bh_results *r)
     return ok;
 }
 
+/* The report formats of --format (the first is the default); the option's
+ * help above lists them too. */
+typedef bool report_writer(FILE *out, const report_input *in);
+
+static const struct report_format {
+    const char *name;
+    report_writer *write;
+} report_formats[] = {{"text", report_text},   {"json", report_json},
+                      {"sarif", report_sarif}, {"junit", report_junit},
+                      {"markdown", report_markdown}, {"html", report_html}};
+#define NFORMATS (sizeof report_formats / sizeof *report_formats)
+
+/* The writer of a format name; NULL (and a usage error listing the
+ * formats) when there is none. */
+static report_writer *find_format(const char *name)
+{
+    char list[128] = "";
+    for (size_t i = 0; i < NFORMATS; i++) {
+        if (strcmp(name, report_formats[i].name) == 0)
+            return report_formats[i].write;
+        const char *sep = i == 0 ? "" : i + 1 == NFORMATS ? " or " : ", ";
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", sep, report_formats[i].name);
+    }
+    usage_error("unknown format '%s' (expected %s)", name, list);
+    return NULL;
+}
+
 static int cmd_scan(cli *c)
 {
-    static const struct {
-        const char *name;
-        bool (*write)(FILE *, const report_input *);
-    } formats[] = {{"text", report_text},   {"json", report_json},
-                   {"sarif", report_sarif}, {"junit", report_junit},
-                   {"markdown", report_markdown}, {"html", report_html}};
-    bool (*write_report)(FILE *, const report_input *) = report_text;
-    if (c->format) {
-        write_report = NULL;
-        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
-            if (strcmp(c->format, formats[i].name) == 0)
-                write_report = formats[i].write;
-        if (!write_report) {
-            usage_error("unknown format '%s' (expected text, json, sarif, junit, markdown or "
-                        "html)", c->format);
-            return EXIT_USAGE;
-        }
-    }
+    report_writer *write_report = find_format(c->format ? c->format : report_formats[0].name);
+    if (!write_report)
+        return EXIT_USAGE;
     if (c->color && strcmp(c->color, "auto") != 0 && strcmp(c->color, "always") != 0 &&
         strcmp(c->color, "never") != 0) {
         usage_error("unknown --color '%s' (expected auto, always or never)", c->color);
@@ -485,7 +498,13 @@ static int cmd_scan(cli *c)
     }
     const bh_framework *fw = c->framework ? catalog_find_framework(cat, c->framework) : NULL;
     if (c->framework && !fw) {
-        usage_error("unknown framework '%s' (bulkhead frameworks list shows them)", c->framework);
+        const char *near = catalog_suggest_framework(cat, c->framework);
+        if (near)
+            usage_error("unknown framework '%s' (did you mean '%s'? bulkhead frameworks list "
+                        "shows them)", c->framework, near);
+        else
+            usage_error("unknown framework '%s' (bulkhead frameworks list shows them)",
+                        c->framework);
         acceptance_release(&acc);
         catalog_free(cat);
         return EXIT_USAGE;

@@ -18,6 +18,7 @@
  */
 #include "policy.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -1762,6 +1763,26 @@ const bh_framework *catalog_find_framework(const bh_catalog *c, const char *id)
         if (strcmp(c->fw[i]->id, id) == 0)
             return c->fw[i];
     return NULL;
+}
+
+const char *catalog_suggest_framework(const bh_catalog *c, const char *id)
+{
+    char low[64];               /* ids are lower case; what was typed may not be */
+    size_t n = strlen(id);
+    if (n >= sizeof low)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)tolower((unsigned char)id[i]);
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, near = n / 3 > 2 ? n / 3 : 2;
+    for (size_t i = 0; i < c->nfw; i++) {
+        size_t d = distance(low, c->fw[i]->id);
+        if ((d <= near || (n >= 3 && strstr(c->fw[i]->id, low))) && d < best_d) {
+            best = c->fw[i]->id;
+            best_d = d;
+        }
+    }
+    return best;
 }
 
 const char *framework_id(const bh_framework *f) { return f->id; }

@@ -112,6 +112,10 @@ const bh_file *policy_test_file(const bh_policy *p, size_t i);
 size_t catalog_nframeworks(const bh_catalog *c);
 const bh_framework *catalog_framework(const bh_catalog *c, size_t i);
 const bh_framework *catalog_find_framework(const bh_catalog *c, const char *id);
+/* For "did you mean": the framework id nearest to id, when id looks like
+ * a typo of it (an edit distance of at most a third of its length, or 2)
+ * or a part of it; NULL when none does. */
+const char *catalog_suggest_framework(const bh_catalog *c, const char *id);
 const char *framework_id(const bh_framework *f);
 const char *framework_name(const bh_framework *f);
 const char *framework_url(const bh_framework *f);

@@ -37,6 +37,62 @@ static void write_json(FILE *out, const char *s, bool html)
 void json_write_string(FILE *out, const char *s) { write_json(out, s, false); }
 void json_write_string_html(FILE *out, const char *s) { write_json(out, s, true); }
 
+size_t utf8_next(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    *cp = 0xFFFD;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    uint32_t c = p[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)     /* a NUL ends the string here too */
+            return 1;
+        c = c << 6 | (p[i] & 0x3F);
+    }
+    if (!n || c < least[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 1;
+    *cp = c;
+    return n;
+}
+
+bool text_char_ok(uint32_t cp, bool multiline)
+{
+    if (cp == '\t' || (multiline && (cp == '\n' || cp == '\r')))
+        return true;
+    return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && cp != 0xFFFE && cp != 0xFFFF;
+}
+
+size_t text_write_char(FILE *out, const char *p, bool multiline)
+{
+    uint32_t cp;
+    size_t n = utf8_next(p, &cp);
+    if (text_char_ok(cp, multiline) && cp != 0xFFFD)
+        fwrite(p, 1, n, out);
+    else
+        fputs("\xEF\xBF\xBD", out);
+    return n;
+}
+
+void text_write_safe(FILE *out, const char *s, bool multiline)
+{
+    const char *p = s ? s : "";
+    for (;;) {
+        const char *run = p;   /* printable ASCII needs no look */
+        while ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7F)
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
+        if (!*p)
+            return;
+        p += text_write_char(out, p, multiline);
+    }
+}
+
 static void write_key(FILE *out, const char *key)
 {
     json_write_string(out, key);

@@ -10,6 +10,7 @@
 #define BH_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -65,5 +66,28 @@ void report_framework_json(FILE *out, const report_input *in);
  * '<', '>' and '&' as \u escapes (JSON inside an HTML <script>). */
 void json_write_string(FILE *out, const char *s);
 void json_write_string_html(FILE *out, const char *s);
+
+/* ---- text from scanned files (report.c) -------------------------------
+ * Names and messages quote the scanned files, which anyone may write: a
+ * report must not pass on an escape sequence to a terminal, a newline that
+ * forges a line of its own, or a character XML refuses. */
+
+/* The code point at s (not at its NUL) and the length of its UTF-8
+ * sequence.  An invalid sequence (cut short, overlong, a surrogate, above
+ * U+10FFFF) is its first byte alone, read as U+FFFD. */
+size_t utf8_next(const char *s, uint32_t *cp);
+
+/* Whether a report may write cp as itself: not a control character (C0
+ * but tab, and newlines only when multiline; DEL; C1, which terminals
+ * read as escapes) nor U+FFFE or U+FFFF (not XML 1.0 characters). */
+bool text_char_ok(uint32_t cp, bool multiline);
+
+/* Write the character at p (not at its NUL), or U+FFFD when text_char_ok
+ * refuses it or it is not valid UTF-8; returns the bytes read. */
+size_t text_write_char(FILE *out, const char *p, bool multiline);
+
+/* Write s with every character text_char_ok refuses, and every invalid
+ * UTF-8 byte, as U+FFFD. */
+void text_write_safe(FILE *out, const char *s, bool multiline);
 
 #endif

@@ -47,18 +47,36 @@ bool framework_rollup(const report_input *in, size_t i, fw_control *out)
     return true;
 }
 
+/* Framework data may come from a user's files (--policies): written as
+ * any other text (text_write_safe, report.h). */
+static void put(FILE *out, const char *s) { text_write_safe(out, s, false); }
+
 void report_framework_text(FILE *out, const report_input *in)
 {
     const bh_framework *f = in->framework;
-    fprintf(out, "%s (%s):\n", framework_name(f), framework_id(f));
+    put(out, framework_name(f));
+    fputs(" (", out);
+    put(out, framework_id(f));
+    fputs("):\n", out);
     for (size_t i = 0; i < framework_ncontrols(f); i++) {
         fw_control c;
         framework_rollup(in, i, &c);
-        fprintf(out, "  %-8s %-13s %s%s (%zu incompliant, %zu undetermined, %zu compliant, "
-                     "%zu inapplicable)\n",
-                c.id, control_status_name(c.status), c.title, c.retired ? " [retired]" : "",
-                c.counts[ST_INCOMPLIANT], c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT],
-                c.counts[ST_INAPPLICABLE]);
+        fputs("  ", out);
+        put(out, c.id);
+        fprintf(out, "%*s %-13s ", c.id && strlen(c.id) < 8 ? (int)(8 - strlen(c.id)) : 0, "",
+                control_status_name(c.status));
+        put(out, c.title);
+        fprintf(out, "%s (%zu incompliant, %zu undetermined, %zu compliant, %zu inapplicable",
+                c.retired ? " [retired]" : "", c.counts[ST_INCOMPLIANT],
+                c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT], c.counts[ST_INAPPLICABLE]);
+        if (c.suppressed)
+            fprintf(out, ", %zu suppressed", c.suppressed);
+        fprintf(out, ")\n%25spolicies: ", "");
+        for (size_t k = 0; k < c.npolicies; k++) {
+            fputs(k ? ", " : "", out);
+            put(out, framework_control_policy(f, i, k));
+        }
+        fputc('\n', out);
     }
     fputc('\n', out);
 }

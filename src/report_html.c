@@ -29,8 +29,9 @@ static void result_json(FILE *out, const bh_result *r)
     hstr(out, severity_name(r->severity));
     fputs(",\"file\":", out);
     hstr(out, r->loc.file);
-    fprintf(out, ",\"line\":%u,\"column\":%u,\"excerptColumn\":%u,\"object\":", r->loc.pos.line,
-            r->loc.pos.col, r->line_col);
+    fprintf(out, ",\"line\":%u,\"column\":%u,\"endLine\":%u,\"endColumn\":%u,"
+                 "\"excerptColumn\":%u,\"object\":",
+            r->loc.pos.line, r->loc.pos.col, r->loc.end.line, r->loc.end.col, r->line_col);
     hstr(out, r->object);
     fputs(",\"type\":", out);
     hstr(out, r->object_type);
@@ -40,6 +41,10 @@ static void result_json(FILE *out, const bh_result *r)
     hstr(out, r->remediation);
     fputs(",\"excerpt\":", out);
     hstr(out, r->line_text);
+    fputs(",\"before\":", out);
+    hstr(out, r->lines_before);
+    fputs(",\"after\":", out);
+    hstr(out, r->lines_after);
     fputs(",\"suppressed\":", out);
     if (r->suppression)
         hstr(out, r->suppression->reason);
@@ -113,6 +118,7 @@ static const char page_head[] =
     "<th data-key=\"severity\">severity</th><th data-key=\"policy\">policy</th>"
     "<th data-key=\"object\">object</th><th data-key=\"place\">place</th>"
     "<th data-key=\"message\">message</th></tr></thead><tbody></tbody></table>\n"
+    "<p><button id=\"more\" hidden></button></p>\n"
     "</main>\n<script type=\"application/json\" id=\"data\">";
 
 static const char page_script[] =
@@ -125,8 +131,9 @@ static const char page_script[] =
     "  if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };\n"
     "function card(title, rows) {\n"
     "  const c = el('div', undefined, 'card'); c.appendChild(el('h2', title));\n"
-    "  const t = el('table'); for (const [k, v, cls] of rows) { const tr = el('tr');\n"
-    "    tr.appendChild(el('td', k, cls)); tr.appendChild(el('td', String(v))); t.appendChild(tr); }\n"
+    "  const t = el('table'); for (const [k, v, cls, note] of rows) { const tr = el('tr');\n"
+    "    tr.appendChild(el('td', k, cls)); tr.appendChild(el('td', String(v)));\n"
+    "    if (note) tr.appendChild(el('td', note, 'muted')); t.appendChild(tr); }\n"
     "  c.appendChild(t); return c; }\n"
     "function count(by, pred) { const m = new Map(); for (const r of data.results)\n"
     "  if (!pred || pred(r)) { const k = by(r); m.set(k, (m.get(k) || 0) + 1); } return m; }\n"
@@ -144,33 +151,49 @@ static const char page_script[] =
     "  const ps = new Set(f.policies); const rs = data.results.filter(r => ps.has(r.policy));\n"
     "  return [f.name, rs.filter(r => r.status === 'INCOMPLIANT').length + ' / ' + rs.length]; })));\n"
     "if (data.controls.length) cards.appendChild(card(data.framework, data.controls.map(c =>\n"
-    "  [c.id + ' ' + c.status, c.incompliant + ' incompliant', c.status])));\n"
+    "  [c.id + ' ' + c.status, c.incompliant + ' incompliant, ' + c.undetermined +\n"
+    "   ' undetermined, ' + c.compliant + ' compliant', c.status, c.policies.join(', ')])));\n"
     "cards.appendChild(card('Scan', [['files', data.files], ['results', data.results.length],\n"
     "  ['errors', data.errors], ['suppressed', data.results.filter(r => r.suppressed).length]]));\n"
     "let sortKey = 'status', sortDir = -1;\n"
+    "// computed once: a scan can have 50,000 results, filtered at each keystroke\n"
+    "for (const r of data.results) { r.text = [r.policy, r.object, r.file, r.message].join(' ')\n"
+    "  .toLowerCase(); r.place = r.file + ':' + String(r.line).padStart(7, '0'); }\n"
     "const value = (r, k) => k === 'severity' ? rank[r.severity] : k === 'status' ?\n"
-    "  statusRank[r.status] * 10 + rank[r.severity] : k === 'place' ? r.file + ':' +\n"
-    "  String(r.line).padStart(7, '0') : r[k];\n"
+    "  statusRank[r.status] * 10 + rank[r.severity] : r[k];\n"
+    "function excerpt(r) {\n"
+    "  const before = r.before ? r.before.split('\\n') : [], after = r.after ? r.after.split('\\n') : [];\n"
+    "  const w = String(r.line + after.length).length, gutter = (n) => String(n).padStart(w) + ' | ';\n"
+    "  const lines = before.map((t, i) => gutter(r.line - before.length + i) + t);\n"
+    "  lines.push(gutter(r.line) + r.excerpt);\n"
+    "  const len = r.endLine === r.line && r.endColumn > r.column ? r.endColumn - r.column : 1;\n"
+    "  const lead = [...r.excerpt].slice(0, Math.max(0, r.excerptColumn - 1))\n"
+    "    .map(c => c === '\\t' ? c : ' ').join('');   // tabs kept: the caret lines up\n"
+    "  lines.push(' '.repeat(w) + ' | ' + lead + '^' + '~'.repeat(len - 1));\n"
+    "  after.forEach((t, i) => lines.push(gutter(r.line + 1 + i) + t));\n"
+    "  const pre = el('pre', lines.join('\\n'), 'excerpt'); return pre; }\n"
     "function detail(r) {\n"
     "  const tr = el('tr', undefined, 'detail'); const td = el('td'); td.colSpan = 6;\n"
     "  td.appendChild(el('div', r.file + ':' + r.line + ':' + r.column, 'muted'));\n"
-    "  if (r.excerpt) { const pre = el('pre'); pre.textContent = r.excerpt + '\\n' +\n"
-    "    ' '.repeat(Math.max(0, r.excerptColumn - 1)) + '^'; td.appendChild(pre); }\n"
-    "  for (const t of r.trace) td.appendChild(el('div', 'from: ' + t.note +\n"
+    "  if (r.excerpt) td.appendChild(excerpt(r));\n"
+    "  for (const t of r.trace) td.appendChild(el('div', 'trace: ' + t.note +\n"
     "    (t.line ? ' (' + t.file + ':' + t.line + ')' : ''), 'muted'));\n"
     "  if (r.remediation) td.appendChild(el('div', 'fix: ' + r.remediation));\n"
     "  if (r.suppressed) td.appendChild(el('div', 'suppressed: ' + r.suppressed, 'muted'));\n"
     "  tr.appendChild(td); return tr; }\n"
-    "function render() {\n"
+    "// rows are built a page at a time: tens of thousands of rows take the browser seconds\n"
+    "const PAGE = 500; let shown = PAGE;\n"
+    "function render(more) {\n"
+    "  shown = more ? shown + PAGE : PAGE;\n"
     "  const q = document.getElementById('filter').value.toLowerCase();\n"
     "  const s = document.getElementById('status').value;\n"
     "  const v = document.getElementById('severity').value;\n"
     "  const rows = data.results.filter(r => (!s || r.status === s) && (!v || r.severity === v) &&\n"
-    "    (!q || [r.policy, r.object, r.file, r.message].join(' ').toLowerCase().includes(q)));\n"
+    "    (!q || r.text.includes(q)));\n"
     "  rows.sort((a, b) => { const x = value(a, sortKey), y = value(b, sortKey);\n"
     "    return (x < y ? -1 : x > y ? 1 : 0) * sortDir; });\n"
     "  const body = document.querySelector('#results tbody'); body.replaceChildren();\n"
-    "  for (const r of rows) {\n"
+    "  for (const r of rows.slice(0, shown)) {\n"
     "    const tr = el('tr', undefined, 'result');\n"
     "    tr.appendChild(el('td', r.status + (r.suppressed ? ' (suppressed)' : ''), r.status));\n"
     "    tr.appendChild(el('td', r.severity, 'sev-' + r.severity));\n"
@@ -179,13 +202,17 @@ static const char page_script[] =
     "    tr.addEventListener('click', () => { const n = tr.nextSibling;\n"
     "      if (n && n.className === 'detail') n.remove(); else tr.after(detail(r)); });\n"
     "    body.appendChild(tr); }\n"
-    "  document.getElementById('count').textContent = rows.length + ' of ' +\n"
-    "    data.results.length + ' results'; }\n"
+    "  const rest = rows.length - Math.min(shown, rows.length), btn = document.getElementById('more');\n"
+    "  btn.hidden = !rest; btn.textContent = 'show ' + Math.min(rest, PAGE) + ' more (' + rest +\n"
+    "    ' not shown)';\n"
+    "  document.getElementById('count').textContent = rows.length + ' of ' + data.results.length +\n"
+    "    ' results' + (rest ? ', the first ' + shown + ' shown' : ''); }\n"
+    "document.getElementById('more').addEventListener('click', () => render(true));\n"
     "for (const th of document.querySelectorAll('#results th')) th.addEventListener('click', () => {\n"
     "  if (sortKey === th.dataset.key) sortDir = -sortDir; else { sortKey = th.dataset.key; sortDir = 1; }\n"
     "  render(); });\n"
     "for (const id of ['filter', 'status', 'severity'])\n"
-    "  document.getElementById(id).addEventListener('input', render);\n"
+    "  document.getElementById(id).addEventListener('input', () => render());\n"
     "render();\n"
     "</script></body></html>\n";
 
@@ -211,7 +238,15 @@ bool report_html(FILE *out, const report_input *in)
         hstr(out, c.title);
         fputs(",\"status\":", out);
         hstr(out, control_status_name(c.status));
-        fprintf(out, ",\"incompliant\":%zu}", c.counts[ST_INCOMPLIANT]);
+        fprintf(out, ",\"incompliant\":%zu,\"undetermined\":%zu,\"compliant\":%zu,"
+                     "\"inapplicable\":%zu,\"policies\":[",
+                c.counts[ST_INCOMPLIANT], c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT],
+                c.counts[ST_INAPPLICABLE]);
+        for (size_t k = 0; k < c.npolicies; k++) {
+            fputs(k ? "," : "", out);
+            hstr(out, framework_control_policy(in->framework, i, k));
+        }
+        fputs("]}", out);
     }
     fputs("],\"framework\":", out);
     hstr(out, in->framework ? framework_name(in->framework) : "");

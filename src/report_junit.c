@@ -16,23 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The length of the valid UTF-8 sequence at s (0: invalid). */
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (s[0] >= 0xF8)
-        n = 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
+/* Text for XML 1.0 content or an attribute: markup characters as
+ * entities; characters XML refuses even escaped (most controls, U+FFFE,
+ * U+FFFF) and invalid UTF-8 as U+FFFD (text_char_ok, report.h). */
 static void xml_write_text(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    const char *p = s ? s : "";
     while (*p) {
         switch (*p) {
         case '&': fputs("&amp;", out); p++; continue;
@@ -42,19 +31,7 @@ static void xml_write_text(FILE *out, const char *s)
         case '\'': fputs("&apos;", out); p++; continue;
         default: break;
         }
-        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
-            fputs("\xEF\xBF\xBD", out);
-            p++;
-            continue;
-        }
-        size_t n = utf8_seq(p);
-        if (!n) {
-            fputs("\xEF\xBF\xBD", out);
-            p++;
-            continue;
-        }
-        fwrite(p, 1, n, out);
-        p += n;
+        p += text_write_char(out, p, true);
     }
 }
 
@@ -113,7 +90,8 @@ static void testcase(FILE *out, const bh_results *rs, size_t i, size_t rep)
         attr(out, "type", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
                                                       : "UNDETERMINED");
         fputc('>', out);
-        fprintf(out, "%s:%u:%u: ", r->loc.file, r->loc.pos.line, r->loc.pos.col);
+        xml_write_text(out, r->loc.file);
+        fprintf(out, ":%u:%u: ", r->loc.pos.line, r->loc.pos.col);
         xml_write_text(out, r->message);
         if (r->remediation && *r->remediation) {
             fputs("\nfix: ", out);

@@ -12,26 +12,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Text for a table cell or a line of Markdown. */
+/* Text for a table cell or a line of Markdown: Markdown and HTML markup
+ * escaped, anything text_char_ok refuses (newlines too) as U+FFFD. */
 static void md_text(FILE *out, const char *s)
 {
-    for (const char *p = s ? s : ""; *p; p++) {
+    for (const char *p = s ? s : ""; *p;) {
         switch (*p) {
-        case '|': fputs("\\|", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '`': fputs("\\`", out); break;
-        case '*': fputs("\\*", out); break;
-        case '_': fputs("\\_", out); break;
-        case '[': fputs("\\[", out); break;
-        case ']': fputs("\\]", out); break;
-        case '\n':
-        case '\r': fputc(' ', out); break;
-        default: fputc(*p, out);
+        case '|': case '\\': case '`': case '*': case '_': case '[': case ']':
+            fputc('\\', out);
+            fputc(*p++, out);
+            continue;
+        case '<': fputs("&lt;", out); p++; continue;
+        case '>': fputs("&gt;", out); p++; continue;
+        case '&': fputs("&amp;", out); p++; continue;
+        default: break;
         }
+        p += text_write_char(out, p, false);
     }
+}
+
+/* An identifier as inline code: backslashes are literal in a code span, so
+ * only the table's pipes are escaped (GFM); text with a backtick or a
+ * character md_text would change is written as plain text instead. */
+static void md_code(FILE *out, const char *s)
+{
+    bool plain = false;
+    for (const char *p = s ? s : ""; *p; p++)
+        plain |= *p == '`' || *p == '<' || *p == '>' || *p == '&' || (unsigned char)*p < 0x20 ||
+                 (unsigned char)*p >= 0x7F;
+    if (plain) {
+        md_text(out, s);
+        return;
+    }
+    fputc('`', out);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '|')
+            fputc('\\', out);
+        fputc(*p, out);
+    }
+    fputc('`', out);
 }
 
 static const bh_results *sort_rs;
@@ -80,8 +99,8 @@ static void framework_table(FILE *out, const report_input *in)
     const bh_framework *f = in->framework;
     fprintf(out, "### ");
     md_text(out, framework_name(f));
-    fprintf(out, "\n\n| control | status | title | incompliant | undetermined | compliant |\n"
-                 "|---|---|---|---:|---:|---:|\n");
+    fprintf(out, "\n\n| control | status | title | policies | incompliant | undetermined | "
+                 "compliant | inapplicable |\n|---|---|---|---|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < framework_ncontrols(f); i++) {
         fw_control c;
         framework_rollup(in, i, &c);
@@ -89,10 +108,55 @@ static void framework_table(FILE *out, const report_input *in)
         md_text(out, c.id);
         fprintf(out, " | %s | ", control_status_name(c.status));
         md_text(out, c.title);
-        fprintf(out, "%s | %zu | %zu | %zu |\n", c.retired ? " (retired)" : "",
-                c.counts[ST_INCOMPLIANT], c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT]);
+        fputs(c.retired ? " (retired) | " : " | ", out);
+        for (size_t k = 0; k < c.npolicies; k++) {
+            fputs(k ? ", " : "", out);
+            md_code(out, framework_control_policy(f, i, k));
+        }
+        fprintf(out, " | %zu | %zu | %zu | %zu |\n", c.counts[ST_INCOMPLIANT],
+                c.counts[ST_UNDETERMINED], c.counts[ST_COMPLIANT], c.counts[ST_INAPPLICABLE]);
     }
     fputc('\n', out);
+}
+
+/* A pull-request comment has a size limit (GitHub: 65,536 characters), so
+ * the table and the fixes list the most severe MD_MAX_ROWS findings. */
+#define MD_MAX_ROWS 50
+
+static void findings_table(FILE *out, const bh_results *rs, const size_t *idx, size_t k)
+{
+    fputs("| severity | policy | object | place | message |\n|---|---|---|---|---|\n", out);
+    for (size_t j = 0; j < k; j++) {
+        const bh_result *r = results_at(rs, idx[j]);
+        fprintf(out, "| %s | ", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
+                                                            : "undetermined");
+        md_code(out, r->policy);
+        fputs(" | ", out);
+        md_text(out, r->object);
+        fputs(" | ", out);
+        md_text(out, r->loc.file);
+        fprintf(out, ":%u | ", r->loc.pos.line);
+        md_text(out, r->message);
+        fputs(" |\n", out);
+    }
+}
+
+static void fixes(FILE *out, const bh_results *rs, const size_t *idx, size_t k)
+{
+    fputs("\n<details><summary>How to fix</summary>\n\n", out);
+    for (size_t j = 0; j < k; j++) {
+        const bh_result *r = results_at(rs, idx[j]);
+        if (!r->remediation || !*r->remediation)
+            continue;
+        fputs("- **", out);
+        md_text(out, r->object);
+        fputs("** (", out);
+        md_text(out, r->policy);
+        fputs("): ", out);
+        md_text(out, r->remediation);
+        fputc('\n', out);
+    }
+    fputs("\n</details>\n", out);
 }
 
 bool report_markdown(FILE *out, const report_input *in)
@@ -114,35 +178,13 @@ bool report_markdown(FILE *out, const report_input *in)
     totals(out, in);
     if (in->framework)
         framework_table(out, in);
+    size_t shown = k < MD_MAX_ROWS ? k : MD_MAX_ROWS;
     if (k) {
-        fputs("| severity | policy | object | place | message |\n|---|---|---|---|---|\n", out);
-        for (size_t j = 0; j < k; j++) {
-            const bh_result *r = results_at(rs, idx[j]);
-            fprintf(out, "| %s | `", r->status == ST_INCOMPLIANT ? severity_name(r->severity)
-                                                                 : "undetermined");
-            md_text(out, r->policy);
-            fputs("` | ", out);
-            md_text(out, r->object);
-            fputs(" | ", out);
-            md_text(out, r->loc.file);
-            fprintf(out, ":%u | ", r->loc.pos.line);
-            md_text(out, r->message);
-            fputs(" |\n", out);
-        }
-        fputs("\n<details><summary>How to fix</summary>\n\n", out);
-        for (size_t j = 0; j < k; j++) {
-            const bh_result *r = results_at(rs, idx[j]);
-            if (!r->remediation || !*r->remediation)
-                continue;
-            fputs("- **", out);
-            md_text(out, r->object);
-            fputs("** (", out);
-            md_text(out, r->policy);
-            fputs("): ", out);
-            md_text(out, r->remediation);
-            fputc('\n', out);
-        }
-        fputs("\n</details>\n", out);
+        findings_table(out, rs, idx, shown);
+        if (shown < k)
+            fprintf(out, "\nThe %zu most severe of %zu findings; the JSON, SARIF or HTML report "
+                         "has them all.\n", shown, k);
+        fixes(out, rs, idx, shown);
     } else {
         fputs("No findings.\n", out);
     }

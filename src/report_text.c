@@ -5,10 +5,13 @@
  * object: message [policy]`, which editors and CI logs turn into links,
  * followed by the source line with a caret under the deciding value, the
  * remediation, where the value came from (its trace) and a suppression's
- * reason.  Results come sorted by file; a blank line separates files.
- * Diagnostics follow, then a summary with counts per status and, for
- * INCOMPLIANT results, per severity.  Colour (ANSI) only when asked: the
- * CLI decides from --color, the terminal and NO_COLOR.
+ * reason.  Results come sorted by file; each file's group starts with a
+ * header, "== FILE (N findings)", which no GNU-style parser mistakes for a
+ * result.  Diagnostics follow, then a summary with counts per status and,
+ * for INCOMPLIANT results, per severity.  Colour (ANSI) only when asked:
+ * the CLI decides from --color, the terminal and NO_COLOR.  Text from the
+ * scanned files is written through text_write_safe (report.h): a name
+ * never reaches the terminal as an escape sequence or a line of its own.
  */
 #include "report.h"
 
@@ -27,6 +30,9 @@ static void paint(FILE *out, const style *st, int c)
     if (st->on)
         fputs(ansi[c], out);
 }
+
+/* Text from a scanned file, on one line. */
+static void put(FILE *out, const char *s) { text_write_safe(out, s, false); }
 
 static int label_color(const bh_result *r)
 {
@@ -54,7 +60,9 @@ static void excerpt(FILE *out, const style *st, const bh_result *r)
     if (!t || !*t || !r->line_col || !r->loc.pos.line)
         return;
     unsigned width = (unsigned)snprintf(NULL, 0, "%u", r->loc.pos.line);
-    fprintf(out, "  %*u | %s\n", (int)width, r->loc.pos.line, t);
+    fprintf(out, "  %*u | ", (int)width, r->loc.pos.line);
+    put(out, t);
+    fputc('\n', out);
     unsigned total = code_points(t), col = r->line_col;
     unsigned len = r->loc.end.line == r->loc.pos.line && r->loc.end.col > r->loc.pos.col
                        ? r->loc.end.col - r->loc.pos.col
@@ -80,6 +88,13 @@ static void excerpt(FILE *out, const style *st, const bh_result *r)
     fputc('\n', out);
 }
 
+/* "file:line:col" */
+static void place(FILE *out, const bh_loc *l)
+{
+    put(out, l->file);
+    fprintf(out, ":%u:%u", l->pos.line, l->pos.col);
+}
+
 static void note_lines(FILE *out, const style *st, const bh_result *r)
 {
     if (r->remediation && *r->remediation && r->status != ST_COMPLIANT &&
@@ -87,17 +102,23 @@ static void note_lines(FILE *out, const style *st, const bh_result *r)
         paint(out, st, C_BOLD);
         fputs("  = fix: ", out);
         paint(out, st, C_RESET);
-        fprintf(out, "%s\n", r->remediation);
+        put(out, r->remediation);
+        fputc('\n', out);
     }
     for (size_t i = 0; i < r->ntrace; i++) {
         const bh_trace_entry *t = &r->trace[i];
-        fprintf(out, "  = note: %s", t->note);
-        if (t->loc.pos.line)
-            fprintf(out, " (%s:%u:%u)", t->loc.file, t->loc.pos.line, t->loc.pos.col);
+        fputs("  = note: ", out);
+        put(out, t->note);
+        if (t->loc.pos.line) {
+            fputs(" (", out);
+            place(out, &t->loc);
+            fputc(')', out);
+        }
         fputc('\n', out);
     }
     if (r->suppression) {
-        fprintf(out, "  = suppressed: %s", r->suppression->reason);
+        fputs("  = suppressed: ", out);
+        put(out, r->suppression->reason);
         if (r->suppression->until)
             fprintf(out, " (until %s)", r->suppression->until);
         fputc('\n', out);
@@ -109,13 +130,20 @@ static void result_line(FILE *out, const style *st, const bh_result *r)
     const char *label = r->status == ST_INCOMPLIANT ? severity_name(r->severity)
                                                     : status_name(r->status);
     paint(out, st, C_BOLD);
-    fprintf(out, "%s:%u:%u:", r->loc.file, r->loc.pos.line, r->loc.pos.col);
+    place(out, &r->loc);
+    fputc(':', out);
     paint(out, st, C_RESET);
     fputc(' ', out);
     paint(out, st, label_color(r));
     fputs(label, out);
     paint(out, st, C_RESET);
-    fprintf(out, ": %s: %s [%s]", r->object, r->message, r->policy);
+    fputs(": ", out);
+    put(out, r->object);
+    fputs(": ", out);
+    put(out, r->message);
+    fputs(" [", out);
+    put(out, r->policy);
+    fputc(']', out);
     if (r->suppression)
         fputs(" (suppressed)", out);
     fputc('\n', out);
@@ -130,18 +158,24 @@ static void diag_lines(FILE *out, const style *st, const bh_diags *d)
         const bh_diag *g = diags_get(d, i);
         paint(out, st, C_BOLD);
         if (g->pos.line)
-            fprintf(out, "%s:%u:%u:", g->file, g->pos.line, g->pos.col);
+            place(out, &(bh_loc){.file = g->file, .pos = g->pos});
         else
-            fprintf(out, "%s:", g->file);
+            put(out, g->file);
+        fputc(':', out);
         paint(out, st, C_RESET);
         fputc(' ', out);
         paint(out, st, level_color[g->level]);
         fputs(level_names[g->level], out);
         paint(out, st, C_RESET);
-        fprintf(out, ": %s\n", g->message);
-        if (g->ctx_file && g->ctx_pos.line)
-            fprintf(out, "%s:%u:%u: note: %s\n", g->ctx_file, g->ctx_pos.line, g->ctx_pos.col,
-                    g->ctx_note);
+        fputs(": ", out);
+        put(out, g->message);
+        fputc('\n', out);
+        if (g->ctx_file && g->ctx_pos.line) {
+            place(out, &(bh_loc){.file = g->ctx_file, .pos = g->ctx_pos});
+            fputs(": note: ", out);
+            put(out, g->ctx_note);
+            fputc('\n', out);
+        }
     }
 }
 
@@ -184,27 +218,71 @@ static void summary(FILE *out, const report_input *in, size_t suppressed)
     fputc('\n', out);
 }
 
+/* Listed: findings (INCOMPLIANT and UNDETERMINED, not suppressed), and with
+ * --all every result (suppressed ones too; JSON always has them). */
+static bool is_finding(const bh_result *r)
+{
+    return !r->suppression && (r->status == ST_INCOMPLIANT || r->status == ST_UNDETERMINED);
+}
+
+static bool is_shown(const report_input *in, const bh_result *r)
+{
+    return in->show_all || is_finding(r);
+}
+
+/* The results of one file, [from, end) in report order, under a header
+ * "== FILE (N findings)" (with --all: "(M results, N findings)"), or
+ * nothing when none is shown.  Returns end. */
+static size_t file_group(FILE *out, const style *st, const report_input *in, size_t from,
+                         bool *first)
+{
+    const char *file = results_at(in->results, from)->loc.file;
+    size_t end = from, shown = 0, findings = 0;
+    for (; end < results_len(in->results); end++) {
+        const bh_result *r = results_at(in->results, end);
+        if (strcmp(r->loc.file, file) != 0)
+            break;
+        shown += is_shown(in, r);
+        findings += is_finding(r);
+    }
+    if (!shown)
+        return end;
+    if (!*first)
+        fputc('\n', out);
+    *first = false;
+    paint(out, st, C_BOLD);
+    fputs("== ", out);
+    put(out, file);
+    fputs(" (", out);
+    if (in->show_all) {
+        count(out, shown, "result", "results");
+        fputs(", ", out);
+    }
+    count(out, findings, "finding", "findings");
+    fputc(')', out);
+    paint(out, st, C_RESET);
+    fputc('\n', out);
+    for (size_t i = from; i < end; i++) {
+        const bh_result *r = results_at(in->results, i);
+        if (!is_shown(in, r))
+            continue;
+        result_line(out, st, r);
+        excerpt(out, st, r);
+        note_lines(out, st, r);
+    }
+    return end;
+}
+
 bool report_text(FILE *out, const report_input *in)
 {
     style st = {in->color};
     size_t n = results_len(in->results), suppressed = 0;
-    const char *last_file = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const bh_result *r = results_at(in->results, i);
-        suppressed += r->suppression != NULL;
-        if (r->suppression && !in->show_all)
-            continue;   /* listed with --all, and always in JSON */
-        bool shown = in->show_all || r->status == ST_INCOMPLIANT || r->status == ST_UNDETERMINED;
-        if (!shown)
-            continue;
-        if (last_file && strcmp(last_file, r->loc.file) != 0)
-            fputc('\n', out);
-        last_file = r->loc.file;
-        result_line(out, &st, r);
-        excerpt(out, &st, r);
-        note_lines(out, &st, r);
-    }
-    if (last_file)
+    for (size_t i = 0; i < n; i++)
+        suppressed += results_at(in->results, i)->suppression != NULL;
+    bool first = true;
+    for (size_t i = 0; i < n;)
+        i = file_group(out, &st, in, i, &first);
+    if (!first)
         fputc('\n', out);
     diag_lines(out, &st, in->diags);
     if (in->framework)

@@ -69,6 +69,9 @@ typedef struct bh_result {
     const char *line_text;   /* the source line at loc.pos, for excerpts */
     unsigned line_col;       /* loc.pos's column in line_text (code points, 1-based;
                               * differs from loc.pos.col when a long line is cut) */
+    const char *lines_before, *lines_after;  /* findings: up to two source lines
+                              * before and after line_text, "\n" between them
+                              * (the dashboard's excerpt); "" when none */
     const char *object;      /* object name */
     const char *object_type;
     const char *message;
