@@ -248,7 +248,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static void run_dir(policytest_report *r, const bh_catalog *c, const bh_policy *p,
                     const char *dir, const bh_expected *ex, size_t nex)
 {
-    char tmp[] = "/tmp/bulkhead-fixture-XXXXXX";
+    char tmp[] = "/tmp/bulkhead-fixture-XXXXXX";   /* mkdtemp fills in the X's */
     if (!mkdtemp(tmp)) {
         problem(r, "%s: cannot make a temporary directory to scan it from", dir);
         return;

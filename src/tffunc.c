@@ -335,6 +335,23 @@ static doc_node *f_values(const tf_ctx *c, const hcl_expr *call, doc_node **args
     return keys_or_values(c, call, args[0], 1);
 }
 
+/* Sort a list of strings in place (lexical order); false when memory ran
+ * out (the list is then unchanged). */
+static bool sort_strings(doc_node *s)
+{
+    size_t n = doc_len(s);
+    doc_node **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        v[i] = doc_seq_at(s, i);
+    qsort(v, n, sizeof *v, key_cmp);
+    for (size_t i = 0; i < n; i++)
+        doc_seq_set(s, i, v[i]);
+    free(v);
+    return true;
+}
+
 /* distinct elements; sorted too for toset of strings (Terraform's sets of
  * strings iterate in lexical order). */
 static doc_node *unique(const tf_ctx *c, const hcl_expr *call, doc_node *l, bool sort)
@@ -356,18 +373,8 @@ static doc_node *unique(const tf_ctx *c, const hcl_expr *call, doc_node *l, bool
     }
     if (!s)
         return oom(c, AT);
-    if (sort && strings) {
-        size_t n = doc_len(s);
-        doc_node **v = malloc((n ? n : 1) * sizeof *v);
-        if (!v)
-            return oom(c, AT);
-        for (size_t i = 0; i < n; i++)
-            v[i] = doc_seq_at(s, i);
-        qsort(v, n, sizeof *v, key_cmp);
-        for (size_t i = 0; i < n; i++)
-            doc_seq_set(s, i, v[i]);
-        free(v);
-    }
+    if (sort && strings && !sort_strings(s))
+        return oom(c, AT);
     return s;
 }
 
@@ -403,18 +410,8 @@ static doc_node *f_sort(const tf_ctx *c, const hcl_expr *call, doc_node **args, 
     for (size_t i = 0; s && i < doc_len(args[0]); i++)
         if (!doc_seq_append(A, s, doc_seq_at(args[0], i)))
             s = NULL;
-    if (!s)
+    if (!s || !sort_strings(s))
         return oom(c, AT);
-    size_t k = doc_len(s);
-    doc_node **v = malloc((k ? k : 1) * sizeof *v);
-    if (!v)
-        return oom(c, AT);
-    for (size_t i = 0; i < k; i++)
-        v[i] = doc_seq_at(s, i);
-    qsort(v, k, sizeof *v, key_cmp);
-    for (size_t i = 0; i < k; i++)
-        doc_seq_set(s, i, v[i]);
-    free(v);
     return s;
 }
 
